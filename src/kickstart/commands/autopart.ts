@@ -1,0 +1,5 @@
+// autopart: placeholder until its module is written.
+import { stubCommand } from "./stub.js";
+
+/** The `autopart` command. */
+export const autopartCommand = stubCommand("autopart");

@@ -1,0 +1,5 @@
+// group: placeholder until its module is written.
+import { stubCommand } from "./stub.js";
+
+/** The `group` command. */
+export const groupCommand = stubCommand("group");

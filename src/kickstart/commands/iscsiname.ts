@@ -1,0 +1,5 @@
+// iscsiname: placeholder until its module is written.
+import { stubCommand } from "./stub.js";
+
+/** The `iscsiname` command. */
+export const iscsinameCommand = stubCommand("iscsiname");

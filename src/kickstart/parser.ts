@@ -1,0 +1,271 @@
+// Read a kickstart file (following %include) into the typed model, or one error with file and line.
+//
+// The state machine follows pykickstart's: commands outside sections, section bodies
+// until %end, %include allowed anywhere (its lines join whatever is open). Unlike
+// pykickstart, every position names the file it is in and the %include chain.
+import { readFileSync, realpathSync, statSync } from "node:fs";
+import path from "node:path";
+import { KickstartError, type SourcePos } from "../errors.js";
+import { makeContext } from "./command.js";
+import { commands } from "./commands/index.js";
+import { isBlankOrComment, LexError, shlexSplit, splitLines } from "./lexer.js";
+import { emptyKickstart, type Kickstart, type KsWarning } from "./model.js";
+import { sections, type SectionHandler } from "./sections.js";
+
+export interface ParseOptions {
+  /** Turn removed commands (install, auth, ...) into warnings instead of errors. */
+  lenient?: boolean;
+  /** Skip %include files that do not exist (Anaconda's %pre pre-parse mode). */
+  missingIncludeIsFatal?: boolean;
+  /** Read a file; tests and `--` stdin use it. Defaults to the file system. */
+  readFile?: (file: string) => string;
+  /** How deep %include may nest before it is treated as runaway recursion. */
+  maxIncludeDepth?: number;
+}
+
+/** One problem found in a kickstart. */
+export interface Diagnostic {
+  severity: "error" | "warning";
+  message: string;
+  file: string;
+  line: number;
+  includeStack: string[];
+  command?: string;
+  category?: string;
+}
+
+export interface ParseResult {
+  /** The model; absent when the parse failed. */
+  ks: Kickstart | undefined;
+  /** The error (at most one: like pykickstart, the first error stops the parse) and the warnings. */
+  diagnostics: Diagnostic[];
+  error: KickstartError | undefined;
+}
+
+interface OpenSection {
+  handler: SectionHandler;
+  open: string;
+}
+
+class KickstartReader {
+  readonly ks: Kickstart;
+  private section: OpenSection | undefined;
+  private readonly stack: { display: string; real: string }[] = [];
+
+  constructor(
+    entry: string,
+    private readonly opts: Required<Pick<ParseOptions, "lenient" | "missingIncludeIsFatal" | "maxIncludeDepth">> & {
+      readFile: (file: string) => string;
+    },
+  ) {
+    this.ks = emptyKickstart(entry);
+  }
+
+  private pos(line: number): SourcePos {
+    const stack = this.stack.map((s) => s.display);
+    return { file: stack[stack.length - 1] ?? this.ks.file, line, includeStack: stack };
+  }
+
+  private fail(message: string, line: number, command?: string): never {
+    throw new KickstartError(message, this.pos(line), command);
+  }
+
+  /** Resolve an %include argument: the including file's directory first, then the entry file's. */
+  private resolveInclude(arg: string): string | undefined {
+    if (path.isAbsolute(arg)) return arg;
+    const including = this.stack[this.stack.length - 1];
+    const entry = this.stack[0];
+    for (const base of [including, entry]) {
+      if (!base) continue;
+      const candidate = path.join(path.dirname(base.real), arg);
+      try {
+        statSync(candidate);
+        return candidate;
+      } catch {
+        // try the next base
+      }
+    }
+    return undefined;
+  }
+
+  readEntry(file: string): void {
+    this.readFile(file, file, 0);
+    if (this.section) {
+      const lines = this.lastLineCount;
+      this.fail(`Section ${this.section.open} does not end with %end.`, lines);
+    }
+  }
+
+  private lastLineCount = 0;
+
+  private include(arg: string, line: number): void {
+    this.ks.includes.push(arg);
+    if (this.stack.length >= this.opts.maxIncludeDepth) {
+      this.fail(`%include nested deeper than ${this.opts.maxIncludeDepth} levels (recursive %include of ${arg}?)`, line, "%include");
+    }
+    const resolved = this.resolveInclude(arg);
+    if (resolved !== undefined) {
+      let real = resolved;
+      try {
+        real = realpathSync(resolved);
+      } catch {
+        // keep the unresolved path; reading it will report the error
+      }
+      if (this.stack.some((s) => s.real === real)) {
+        this.fail(`recursive %include: ${arg} is already being read (${this.stack.map((s) => s.display).join(" -> ")})`, line, "%include");
+      }
+    }
+    const saved = this.lastLineCount;
+    this.readFile(resolved ?? arg, arg, line);
+    this.lastLineCount = saved;
+  }
+
+  private readFile(file: string, display: string, includedAt: number): void {
+    let text: string;
+    let real = file;
+    this.stack.push({ display, real: file });
+    try {
+      text = this.opts.readFile(file);
+      try {
+        real = realpathSync(file);
+      } catch {
+        real = path.resolve(file);
+      }
+      this.stack[this.stack.length - 1] = { display, real };
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      const why = err.code === "ENOENT" ? `[Errno 2] No such file or directory: '${display}'` : `${err.code ?? "error"}: ${err.message}`;
+      if (includedAt > 0 && !this.opts.missingIncludeIsFatal) {
+        this.stack.pop();
+        return;
+      }
+      this.fail(`Unable to open input kickstart file: Error opening file: ${why}`, 0);
+    }
+    const lines = splitLines(text);
+    this.lastLineCount = lines.length;
+    lines.forEach((raw, i) => this.readLine(raw, i + 1));
+    this.stack.pop();
+  }
+
+  private split(raw: string, lineno: number, comments: boolean): string[] {
+    try {
+      return shlexSplit(raw, { comments });
+    } catch (e) {
+      if (e instanceof LexError) this.fail(`${e.message} (check the quotes on this line)`, lineno);
+      throw e;
+    }
+  }
+
+  private readLine(raw: string, lineno: number): void {
+    if (this.section) return this.readSectionLine(raw, lineno, this.section);
+    if (isBlankOrComment(raw)) return;
+    const args = this.split(raw, lineno, true);
+    const word = args[0];
+    if (word === undefined || word === "") this.fail(`cannot read this line: ${raw.trim()}`, lineno);
+    if (word === "%include") {
+      if (!args[1]) this.fail("%include needs a file name", lineno, "%include");
+      return this.include(args[1], lineno);
+    }
+    if (word === "%ksappend") return;
+    if (word.startsWith("%")) return this.openSection(word, args, raw, lineno);
+    this.runCommand(word, args, raw, lineno);
+  }
+
+  private openSection(word: string, args: string[], raw: string, lineno: number): void {
+    const def = sections.get(word);
+    if (!def) this.fail(`Unknown kickstart section: ${word}`, lineno, word);
+    const ctx = makeContext({ ks: this.ks, word, args: args.slice(1), line: raw, pos: this.pos(lineno), lenient: this.opts.lenient });
+    this.section = { handler: def.start(ctx), open: word };
+  }
+
+  private readSectionLine(raw: string, lineno: number, open: OpenSection): void {
+    if (isBlankOrComment(raw) && !open.handler.allLines) return;
+    if (raw.trimStart().startsWith("%")) {
+      const first = raw.trim().split(/\s+/)[0] ?? "";
+      if (!sections.has(first) && first !== "%end" && first !== "%include") {
+        open.handler.line(raw);
+        return;
+      }
+      const args = this.split(raw, lineno, false);
+      if (args[0] === "%end") {
+        open.handler.finalize();
+        this.section = undefined;
+        return;
+      }
+      if (args[0] === "%include") {
+        if (!args[1]) this.fail("%include needs a file name", lineno, "%include");
+        return this.include(args[1], lineno);
+      }
+      if (args[0] === "%ksappend") return;
+      if (args[0] !== undefined && sections.has(args[0])) {
+        this.fail(`Section ${open.open} does not end with %end.`, lineno);
+      }
+    }
+    open.handler.line(raw);
+  }
+
+  private runCommand(word: string, args: string[], raw: string, lineno: number): void {
+    const def = commands.get(word);
+    if (!def) this.fail(`Unknown command: ${word}`, lineno, word);
+    const ctx = makeContext({ ks: this.ks, word, args: args.slice(1), line: raw, pos: this.pos(lineno), lenient: this.opts.lenient });
+    if (def.support === "removed") {
+      if (!this.opts.lenient) ctx.error(`${word} has been removed.`);
+      ctx.warn(`${word} has been removed; ignored because of --lenient.`, "KickstartDeprecationWarning");
+      return;
+    }
+    if (!this.ks.commandsSeen.includes(word)) this.ks.commandsSeen.push(word);
+    def.handle(ctx);
+  }
+}
+
+function toDiagnostic(w: KsWarning, stack: string[]): Diagnostic {
+  return { severity: "warning", message: w.message, file: w.file, line: w.line, includeStack: stack, category: w.category };
+}
+
+/** Parse a kickstart file. Never throws for bad input: problems come back as diagnostics. */
+export function parseKickstart(file: string, options: ParseOptions = {}): ParseResult {
+  const reader = new KickstartReader(file, {
+    lenient: options.lenient ?? false,
+    missingIncludeIsFatal: options.missingIncludeIsFatal ?? true,
+    maxIncludeDepth: options.maxIncludeDepth ?? 32,
+    readFile: options.readFile ?? ((f) => readFileSync(f, "utf8")),
+  });
+  try {
+    reader.readEntry(file);
+  } catch (e) {
+    if (!(e instanceof KickstartError)) throw e;
+    const diagnostics = reader.ks.warnings.map((w) => toDiagnostic(w, [file]));
+    diagnostics.push({
+      severity: "error",
+      message: e.message,
+      file: e.pos.file,
+      line: e.pos.line,
+      includeStack: e.pos.includeStack,
+      ...(e.command ? { command: e.command } : {}),
+    });
+    return { ks: undefined, diagnostics, error: e };
+  }
+  reader.ks.commandsSeen.sort();
+  return { ks: reader.ks, diagnostics: reader.ks.warnings.map((w) => toDiagnostic(w, [file])), error: undefined };
+}
+
+/** Parse kickstart text given in memory (tests, stdin); %include paths resolve from `dir`. */
+export function parseKickstartString(text: string, options: ParseOptions & { name?: string; dir?: string } = {}): ParseResult {
+  const name = options.name ?? "ks.cfg";
+  const entry = path.join(options.dir ?? process.cwd(), name);
+  const readFile = options.readFile ?? ((f: string) => readFileSync(f, "utf8"));
+  const result = parseKickstart(entry, { ...options, readFile: (f) => (f === entry ? text : readFile(f)) });
+  // Report the in-memory entry by its short name.
+  for (const d of result.diagnostics) {
+    if (d.file === entry) d.file = name;
+    d.includeStack = d.includeStack.map((s) => (s === entry ? name : s));
+  }
+  if (result.error && result.error.pos.file === entry) result.error.pos.file = name;
+  if (result.ks) {
+    result.ks.file = name;
+    for (const item of [...result.ks.partitions, ...result.ks.scripts, ...result.ks.users, ...result.ks.repos]) {
+      if (item.file === entry) item.file = name;
+    }
+  }
+  return result;
+}

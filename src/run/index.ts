@@ -1,0 +1,26 @@
+// The public API of src/run: the one command runner, its logger and dry-run record, and the Teardown stack.
+export { createLogger, getLogger, setLogger, type Logger, type LoggerOptions } from "./logger.js";
+export { run, type RunOptions, type RunResult } from "./runner.js";
+export { shellQuote, redact, redactArgv, REDACTED } from "./shell-quote.js";
+export { toolPackages, installHint, type ToolPackage } from "./tool-packages.js";
+export { which } from "./which.js";
+export {
+  setDryRun,
+  isDryRun,
+  recordCommands,
+  getRecordedCommands,
+  clearRecordedCommands,
+  type RecordedCommand,
+} from "./dry-run.js";
+export { killAllChildren, liveChildCount } from "./children.js";
+export { toolFailure, tailLines, STDERR_TAIL_LINES } from "./failure.js";
+export {
+  Teardown,
+  retryUntil,
+  installSignalHandlers,
+  type DeferHandle,
+  type TeardownFailure,
+  type TeardownReport,
+  type RetryOptions,
+  type SignalHandlerOptions,
+} from "./teardown.js";
