@@ -27,7 +27,7 @@ export function killAllChildren(signal: NodeJS.Signals = "SIGTERM"): number {
   let count = 0;
   for (const child of live) {
     try {
-      count += 1;
+      if (child.kill(signal)) count += 1;
     } catch {
       // Already gone: nothing to stop.
     }
