@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// Entry point of the `appliance-creator` drop-in binary (options of the original tool).
+import { applianceCreatorMain } from "./cli/appliance-creator.js";
+
+process.exitCode = await applianceCreatorMain(process.argv.slice(2));

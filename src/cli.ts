@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// Entry point of the `ksimage` binary.
+import { main } from "./cli/main.js";
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,45 @@
+// The ksimage command line: commander setup, subcommands, and the one place errors become exit codes.
+import { Command, CommanderError } from "commander";
+import { readFileSync } from "node:fs";
+import { UsageError } from "../errors.js";
+import { EXIT_USAGE, reportError } from "./errors.js";
+import { registerInspect } from "./inspect.js";
+import { registerValidate } from "./validate.js";
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+    return pkg.version;
+  } catch {
+    return "unknown";
+  }
+}
+
+/** Build the commander program (exported for tests). */
+export function buildProgram(): Command {
+  const program = new Command("ksimage")
+    .description("Build bootable appliance disk images from kickstart files")
+    .version(version())
+    .option("--debug", "show stack traces on errors")
+    .exitOverride()
+    .showHelpAfterError();
+  registerValidate(program);
+  registerInspect(program);
+  return program;
+}
+
+/** Run the CLI with argv; returns the exit code instead of exiting (tests call this). */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and --version are "errors" to commander with exit code 0.
+      return e.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    const debug = program.opts<{ debug?: boolean }>().debug ?? argv.includes("--debug");
+    return reportError(e instanceof Error && e.name === "UsageError" ? new UsageError(e.message) : e, { debug });
+  }
+}
