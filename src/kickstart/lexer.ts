@@ -49,7 +49,8 @@ export function shlexSplit(line: string, opts: { comments?: boolean } = {}): str
         }
         if (c === "\\") {
           const next = line[i + 1];
-          if (next === undefined) throw new LexError("No closing quotation");
+          // shlex reports a backslash at the end of the input as such, even inside quotes.
+          if (next === undefined) throw new LexError("No escaped character");
           // Inside double quotes a backslash escapes only a quote or a backslash.
           if (next === '"' || next === "\\") {
             token += next;
@@ -80,9 +81,16 @@ export function shlexSplit(line: string, opts: { comments?: boolean } = {}): str
   return words;
 }
 
+/**
+ * Python's str.isspace()/lstrip() whitespace, which differs from JS's \s: it has
+ * \x1c-\x1f and \x85, and not \ufeff (a byte order mark is not blank to pykickstart).
+ */
+// eslint-disable-next-line no-control-regex -- Python's whitespace includes these control characters
+const PY_LEADING_SPACE = /^[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+
 /** pykickstart's test for lines it skips: empty, whitespace only, or a comment. */
 export function isBlankOrComment(line: string): boolean {
-  const stripped = line.replace(/^[\s]+/, "");
+  const stripped = line.replace(PY_LEADING_SPACE, "");
   return stripped === "" || stripped[0] === "#";
 }
 
@@ -92,6 +100,7 @@ export function isBlankOrComment(line: string): boolean {
  */
 export function splitLines(text: string): string[] {
   const lines: string[] = [];
+  // eslint-disable-next-line no-control-regex -- Python's line boundaries include \x1c-\x1e
   const re = /[^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]*(?:\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]|$)/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text)) !== null) {

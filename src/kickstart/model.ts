@@ -14,6 +14,7 @@ export const SourceRef = z.object({
   file: str.describe("file the line was read from"),
   lineno: z.number().int().describe("line in that file (1-based)"),
 });
+export type SourceRef = z.infer<typeof SourceRef>;
 
 export const Partition = SourceRef.extend({
   mountpoint: str.describe("mount point, or swap, biosboot, prepboot, raid.*, pv.*, btrfs.*, none"),
@@ -115,7 +116,43 @@ export const Firewall = z.object({
 export const Services = z.object({ seen: z.boolean(), enabled: z.array(str), disabled: z.array(str) });
 
 /** One `network` line; keys are pykickstart's attribute names (wepkey/wpakey are secrets). */
-export const Network = SourceRef.extend({}).catchall(z.unknown());
+export const Network = SourceRef.extend({
+  bootProto: nstr.describe("IPv4 method: dhcp, bootp, static, query or ibft (null with --noipv4)"),
+  dhcpclass: nstr.describe("DHCP vendor class identifier (--dhcpclass)"),
+  device: nstr.describe("interface name, MAC address, link or bootif (--device)"),
+  essid: nstr.describe("wireless network ID (--essid)"),
+  ethtool: nstr.describe("low-level ethtool settings (--ethtool)"),
+  gateway: nstr.describe("IPv4 default gateway (--gateway)"),
+  hostname: nstr.describe("host name of the installed system (--hostname)"),
+  ip: nstr.describe("IPv4 address (--ip)"),
+  mtu: nstr.describe("MTU, as written (--mtu)"),
+  nameserver: nstr.describe("name servers, comma-separated as written (--nameserver)"),
+  netmask: nstr.describe("IPv4 netmask (--netmask)"),
+  nodns: z.boolean().describe("configure no DNS server (--nodns)"),
+  onboot: z.boolean().describe("enable the device at boot (--onboot)"),
+  wepkey: nstr.describe("WEP key (secret, never printed)"),
+  notksdevice: z.boolean().describe("not the device kickstart came from (--notksdevice)"),
+  noipv4: z.boolean().describe("no IPv4 configuration (--noipv4)"),
+  noipv6: z.boolean().describe("no IPv6 configuration (--noipv6)"),
+  ipv6: nstr.describe("IPv6 address[/prefix], auto or dhcp (--ipv6)"),
+  activate: z.boolean().nullable().describe("activate in the installer (--activate true, --no-activate false, else null)"),
+  nodefroute: z.boolean().describe("never the default route (--nodefroute)"),
+  wpakey: nstr.describe("WPA key (secret, never printed)"),
+  bondslaves: nstr.describe("bond members, comma-separated (--bondslaves)"),
+  bondopts: nstr.describe("bond options (--bondopts)"),
+  vlanid: nstr.describe("802.1q VLAN id on --device (--vlanid)"),
+  ipv6gateway: nstr.describe("IPv6 default gateway (--ipv6gateway)"),
+  teamslaves: z.array(z.tuple([str, str])).describe("team members with their JSON config ('' for none) (--teamslaves)"),
+  teamconfig: nstr.describe("team JSON configuration (--teamconfig)"),
+  interfacename: nstr.describe("custom VLAN interface name (--interfacename)"),
+  bridgeslaves: nstr.describe("bridge members, comma-separated (--bridgeslaves)"),
+  bridgeopts: nstr.describe("bridge options key=value,... (--bridgeopts)"),
+  bindto: nstr.describe("bind the connection to the MAC address: mac (--bindto)"),
+  ipv4_dns_search: nstr.describe("IPv4 DNS search domains, comma-separated (--ipv4-dns-search)"),
+  ipv6_dns_search: nstr.describe("IPv6 DNS search domains, comma-separated (--ipv6-dns-search)"),
+  ipv4_ignore_auto_dns: z.boolean().describe("ignore DNS from DHCPv4 (--ipv4-ignore-auto-dns)"),
+  ipv6_ignore_auto_dns: z.boolean().describe("ignore automatic IPv6 DNS (--ipv6-ignore-auto-dns)"),
+});
 export type Network = z.infer<typeof Network>;
 
 export const Repo = SourceRef.extend({

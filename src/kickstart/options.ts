@@ -83,14 +83,18 @@ function ksboolean(value: string): boolean {
 }
 
 function pyInt(value: string): number {
-  const t = value.trim().replace(/_/g, "");
-  if (!/^[+-]?\d+$/.test(t)) throw new Error("bad int");
-  return Number.parseInt(t, 10);
+  const t = value.trim();
+  // Python's int() takes single underscores between digits only ("1_000", not "1__0" or "_1").
+  if (!/^[+-]?\d+(?:_\d+)*$/.test(t)) throw new Error("bad int");
+  return Number.parseInt(t.replace(/_/g, ""), 10);
 }
+
+// Python's float() also takes single underscores between digits ("1_0.5").
+const PY_FLOAT = /^[+-]?(\d+(?:_\d+)*\.?(?:\d+(?:_\d+)*)?|\.\d+(?:_\d+)*)(e[+-]?\d+(?:_\d+)*)?$/;
 
 function pyFloat(value: string): number {
   const t = value.trim().toLowerCase();
-  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(t)) return Number.parseFloat(t);
+  if (PY_FLOAT.test(t)) return Number.parseFloat(t.replace(/_/g, ""));
   if (/^[+-]?(inf|infinity)$/.test(t)) return t.startsWith("-") ? -Infinity : Infinity;
   if (/^[+-]?nan$/.test(t)) return Number.NaN;
   throw new Error("bad float");
@@ -101,12 +105,31 @@ export class KsOptionParser {
   readonly prog: string;
   readonly specs: OptionSpec[];
   private readonly byString = new Map<string, OptionSpec>();
+  /** The specs argparse keeps: an option whose every string a later spec took over is dropped. */
+  private readonly live: OptionSpec[];
 
   constructor(prog: string, specs: OptionSpec[]) {
     this.prog = prog;
     this.specs = specs;
-    // Later definitions win, like argparse's conflict_handler="resolve".
-    for (const s of specs) for (const n of s.names) this.byString.set(n, s);
+    // Later definitions win, like argparse's conflict_handler="resolve" (which also moves
+    // the option string to the end of its table: that order shows in "ambiguous option").
+    for (const s of specs) {
+      for (const n of s.names) {
+        this.byString.delete(n);
+        this.byString.set(n, s);
+      }
+    }
+    this.live = specs.filter((s) => s.names.length === 0 || this.optionStrings(s).length > 0);
+  }
+
+  /** The option strings a spec still owns after conflict resolution. */
+  private optionStrings(spec: OptionSpec): string[] {
+    return spec.names.filter((n) => this.byString.get(n) === spec);
+  }
+
+  /** argparse's _get_action_name: the option strings joined by "/", or the dest of a positional. */
+  private label(spec: OptionSpec): string {
+    return spec.names.length ? this.optionStrings(spec).join("/") : spec.dest;
   }
 
   private hasNegativeNumberOptions(): boolean {
@@ -127,7 +150,7 @@ export class KsOptionParser {
     const tuples = this.optionTuples(arg);
     if (tuples.length > 1) {
       const matches = tuples.map((t) => t.str).join(", ");
-      throw new OptionError(`ambiguous option: ${arg.split("=")[0]} could match ${matches}`);
+      throw new OptionError(`ambiguous option: ${arg} could match ${matches}`);
     }
     if (tuples.length === 1) return tuples[0];
     if (NEGATIVE_NUMBER.test(arg) && !this.hasNegativeNumberOptions()) return undefined;
@@ -163,13 +186,13 @@ export class KsOptionParser {
         else if (spec.type === "ksboolean") v = ksboolean(value);
         else v = spec.type(value);
       } catch (e) {
-        const label = spec.names.length ? spec.names.join("/") : spec.dest;
+        const label = this.label(spec);
         if (e instanceof OptionTypeError) throw new OptionError(`argument ${label}: ${e.message}`);
         throw new OptionError(`argument ${label}: invalid ${name} value: ${pyRepr(value)}`);
       }
     }
     if (spec.choices && !spec.choices.includes(v as string)) {
-      const label = spec.names.length ? spec.names.join("/") : spec.dest;
+      const label = this.label(spec);
       const choices = spec.choices.map(pyRepr).join(", ");
       throw new OptionError(`argument ${label}: invalid choice: ${pyRepr(String(v))} (choose from ${choices})`);
     }
@@ -221,13 +244,13 @@ export class KsOptionParser {
     const ns: Record<string, unknown> = {};
     const seen = new Set<string>();
     const warnings: OptionWarning[] = [];
-    for (const s of this.specs) {
+    for (const s of this.live) {
       if (!(s.dest in ns)) {
         const d = s.default ?? (s.action === "store_true" ? false : s.action === "store_false" ? true : null);
         ns[s.dest] = Array.isArray(d) ? [...d] : d;
       }
     }
-    const positionals = this.specs.filter((s) => s.names.length === 0);
+    const positionals = this.live.filter((s) => s.names.length === 0);
     const extras: string[] = [];
 
     // Classify every argument: O (option), A (argument) or - ("--").
@@ -320,12 +343,12 @@ export class KsOptionParser {
       let strings: string[];
       let stop: number;
       if (t.explicit !== undefined) {
-        const count = matchArgument(spec, "A", t.str);
-        if (count !== 1) throw new OptionError(`argument ${spec.names.join("/")}: ignored explicit argument ${pyRepr(t.explicit)}`);
+        const count = matchArgument(spec, "A", this.label(spec));
+        if (count !== 1) throw new OptionError(`argument ${this.label(spec)}: ignored explicit argument ${pyRepr(t.explicit)}`);
         strings = [t.explicit];
         stop = start + 1;
       } else {
-        const count = matchArgument(spec, pattern.slice(start + 1), spec.names.join("/"));
+        const count = matchArgument(spec, pattern.slice(start + 1), this.label(spec));
         strings = stripDashDash(args.slice(start + 1, start + 1 + count));
         stop = start + 1 + count;
       }
@@ -334,7 +357,8 @@ export class KsOptionParser {
       if (spec.deprecated) {
         warnings.push({
           category: "KickstartDeprecationWarning",
-          message: `Ignoring deprecated option on line %LINE%:  The ${t.str} option has been deprecated and no longer has any effect.  It may be removed from future releases, which will result in a fatal error from kickstart.  Please modify your kickstart file to remove this option.`,
+          // pykickstart 3.x names the option's first string, with single spaces between sentences.
+          message: `Ignoring deprecated option on line %LINE%: The ${this.optionStrings(spec)[0] ?? t.str} option has been deprecated and no longer has any effect. It may be removed from future releases, which will result in a fatal error from kickstart. Please modify your kickstart file to remove this option.`,
         });
       }
       start = stop;
@@ -342,13 +366,12 @@ export class KsOptionParser {
     const end = consumePositionals(start);
     for (let i = end; i < args.length; i++) extras.push(args[i] as string);
 
-    const missing = this.specs.filter((s) => s.required && !seen.has(s.dest)).map((s) => (s.names.length ? s.names.join("/") : s.dest));
+    // One list in definition order, like argparse. A positional is required unless its nargs
+    // is "?", or "*" with a default given.
+    const isRequired = (s: OptionSpec): boolean =>
+      s.names.length ? s.required === true : s.nargs !== "?" && !(s.nargs === "*" && s.default !== undefined);
+    const missing = this.live.filter((s) => isRequired(s) && !seen.has(s.dest)).map((s) => this.label(s));
     if (missing.length) throw new OptionError(`the following arguments are required: ${missing.join(", ")}`);
-    for (const s of positionals) {
-      if (!seen.has(s.dest) && s.nargs !== "?" && s.nargs !== "*") {
-        throw new OptionError(`the following arguments are required: ${s.dest}`);
-      }
-    }
     return { ns, extra: extras, seen, warnings };
   }
 

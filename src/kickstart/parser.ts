@@ -91,8 +91,9 @@ class KickstartReader {
   readEntry(file: string): void {
     this.readFile(file, file, 0);
     if (this.section) {
-      const lines = this.lastLineCount;
-      this.fail(`Section ${this.section.open} does not end with %end.`, lines);
+      // The entry file has been read (its stack frame is gone): the error is at its last line.
+      const pos: SourcePos = { file, line: this.lastLineCount, includeStack: [file] };
+      throw new KickstartError(`Section ${this.section.open} does not end with %end.`, pos);
     }
   }
 
@@ -134,7 +135,10 @@ class KickstartReader {
       this.stack[this.stack.length - 1] = { display, real };
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      const why = err.code === "ENOENT" ? `[Errno 2] No such file or directory: '${display}'` : `${err.code ?? "error"}: ${err.message}`;
+      // Python's OSError wording, which pykickstart shows, for the usual causes.
+      const py: Record<string, string> = { ENOENT: "[Errno 2] No such file or directory", EACCES: "[Errno 13] Permission denied", EISDIR: "[Errno 21] Is a directory" };
+      const known = err.code === undefined ? undefined : py[err.code];
+      const why = known ? `${known}: '${display}'` : err.message;
       if (includedAt > 0 && !this.opts.missingIncludeIsFatal) {
         this.stack.pop();
         return;
@@ -263,7 +267,8 @@ export function parseKickstartString(text: string, options: ParseOptions & { nam
   if (result.error && result.error.pos.file === entry) result.error.pos.file = name;
   if (result.ks) {
     result.ks.file = name;
-    for (const item of [...result.ks.partitions, ...result.ks.scripts, ...result.ks.users, ...result.ks.repos]) {
+    const ks = result.ks;
+    for (const item of [...ks.partitions, ...ks.scripts, ...ks.users, ...ks.groups, ...ks.sshkeys, ...ks.network, ...ks.repos, ...ks.addons]) {
       if (item.file === entry) item.file = name;
     }
   }

@@ -104,11 +104,12 @@ const packagesSection: SectionDef = {
         );
       }
     }
-    const lines: string[] = [];
+    // pykickstart's PackageSection.handleLine calls Packages.add([line]) for each line as it
+    // comes: a package both listed and excluded in one section ends up where its last line puts it.
     return {
       allLines: false,
-      line: (text) => lines.push(text.split("#")[0]!.trimEnd()),
-      finalize: () => addPackageLines(ctx, lines),
+      line: (text) => addPackageLines(ctx, [text.split("#")[0]!.trimEnd()]),
+      finalize: () => undefined,
     };
   },
 };
