@@ -86,11 +86,6 @@ export function makeContext(init: {
   };
 }
 
-/** Shared helper: a comma-separated option value as a list (pykickstart's commaSplit). */
-export function commaSplit(value: string): string[] {
-  return value.split(",").filter((s) => s !== "");
-}
-
 /** Shared helper: quote a value for a kickstart line when it needs it. */
 export function ksQuote(value: string): string {
   return /^[A-Za-z0-9_./:=@%+,-]+$/.test(value) ? value : `"${value.replace(/(["\\])/g, "\\$1")}"`;

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { CommandContext, CommandDef } from "../command.js";
 import type { Kickstart } from "../model.js";
 import { OptionTypeError, type OptionSpec } from "../options.js";
-import { luksArgs, luksOptions, overlay, seenBefore, writeArgs, type ArgSpec } from "./part.js";
+import { luksArgs, luksOptions, overlay, seenBefore, writeArgs, type ArgSpec } from "./shared.js";
 
 /** pykickstart's autopart schemes, by the names --type accepts. */
 const TYPES: Record<string, string> = { lvm: "lvm", btrfs: "btrfs", plain: "plain", partition: "plain", thinp: "thinp" };

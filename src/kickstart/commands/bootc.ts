@@ -2,7 +2,7 @@
 import type { CommandContext, CommandDef } from "../command.js";
 import type { OptionSpec } from "../options.js";
 import { checkConflicts } from "./ostreesetup.js";
-import { otherObject, overlay, writeArgs, type ArgSpec } from "./part.js";
+import { otherObject, overlay, writeArgs, type ArgSpec } from "./shared.js";
 
 const options: OptionSpec[] = [
   { names: ["--stateroot"], dest: "stateroot", default: "default", description: "name of the state directory (default: default)" },

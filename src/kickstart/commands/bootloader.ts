@@ -2,7 +2,7 @@
 import { ksQuote, type CommandContext, type CommandDef } from "../command.js";
 import type { Bootloader } from "../model.js";
 import type { OptionSpec } from "../options.js";
-import { commaList } from "./part.js";
+import { commaList } from "./shared.js";
 
 const options: OptionSpec[] = [
   { names: ["--append"], dest: "appendLine", description: "kernel command line arguments to add" },

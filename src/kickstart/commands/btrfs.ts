@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ksQuote, type CommandContext, type CommandDef } from "../command.js";
 import { SourceRef, type Kickstart } from "../model.js";
 import { OptionTypeError, type OptionSpec } from "../options.js";
-import { normMountpoint, otherList, overlay, writeArgs, type ArgSpec } from "./part.js";
+import { normMountpoint, otherList, overlay, writeArgs, type ArgSpec } from "./shared.js";
 
 const LEVELS: Record<string, string> = { raid0: "raid0", "0": "raid0", raid1: "raid1", "1": "raid1", raid10: "raid10", "10": "raid10", single: "single" };
 

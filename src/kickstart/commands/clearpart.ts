@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { CommandContext, CommandDef } from "../command.js";
 import type { Kickstart } from "../model.js";
 import type { OptionSpec } from "../options.js";
-import { commaList, overlay, writeArgs, type ArgSpec } from "./part.js";
+import { commaList, overlay, writeArgs, type ArgSpec } from "./shared.js";
 
 const options: OptionSpec[] = [
   { names: ["--all"], dest: "type", action: "store_const", const: "all", description: "remove all partitions" },

@@ -2,7 +2,7 @@
 import { ksQuote, type CommandContext, type CommandDef } from "../command.js";
 import type { Kickstart } from "../model.js";
 import type { OptionSpec } from "../options.js";
-import { otherList } from "./part.js";
+import { otherList } from "./shared.js";
 
 const options: OptionSpec[] = [
   { names: [], dest: "partition", nargs: "*", description: "partition holding the driver disk" },

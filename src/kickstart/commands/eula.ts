@@ -2,7 +2,7 @@
 import type { CommandDef } from "../command.js";
 import type { Kickstart } from "../model.js";
 import type { OptionSpec } from "../options.js";
-import { pyList } from "./rootpw.js";
+import { pyList } from "./shared.js";
 
 const options: OptionSpec[] = [
   { names: ["--agreed", "--agree", "--accepted", "--accept"], dest: "agreed", action: "store_true", description: "accept the EULA (required)" },

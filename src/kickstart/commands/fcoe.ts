@@ -1,7 +1,7 @@
 // fcoe: attach FCoE storage through a network interface (pykickstart F28_Fcoe), kept under other.fcoe.fcoe.
 import type { CommandDef } from "../command.js";
 import type { OptionSpec } from "../options.js";
-import { otherList, overlay, writeArgs } from "./part.js";
+import { otherList, overlay, writeArgs } from "./shared.js";
 
 const options: OptionSpec[] = [
   { names: ["--nic"], dest: "nic", required: true, description: "network interface connected to the FCoE switch" },

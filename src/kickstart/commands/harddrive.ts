@@ -1,7 +1,7 @@
 // harddrive: install from ISO images on a local partition (pykickstart F33_HardDrive), recorded in ks.other.harddrive.
 import { ksQuote, type CommandContext, type CommandDef } from "../command.js";
 import type { OptionSpec } from "../options.js";
-import { otherObject, overlay } from "./part.js";
+import { otherObject, overlay } from "./shared.js";
 
 // --biospart was removed in F33: pykickstart rejects it as an unrecognized argument.
 const options: OptionSpec[] = [

@@ -2,7 +2,7 @@
 import type { CommandContext, CommandDef } from "../command.js";
 import type { Kickstart } from "../model.js";
 import type { OptionSpec } from "../options.js";
-import { commaList, overlay, writeArgs } from "./part.js";
+import { commaList, overlay, writeArgs } from "./shared.js";
 
 const options: OptionSpec[] = [
   { names: ["--drives"], dest: "ignoredisk", type: commaList, description: "disks to leave alone (comma-separated)" },

@@ -1,7 +1,7 @@
 // iscsi: attach an iSCSI target during installation (pykickstart F17_Iscsi), kept under other.iscsi.iscsi.
 import type { CommandDef } from "../command.js";
 import type { OptionSpec } from "../options.js";
-import { otherList, overlay, writeArgs, type ArgSpec } from "./part.js";
+import { otherList, overlay, writeArgs, type ArgSpec } from "./shared.js";
 
 const options: OptionSpec[] = [
   { names: ["--target"], dest: "target", description: "target IQN" },

@@ -2,7 +2,7 @@
 import { ksQuote, type CommandContext, type CommandDef } from "../command.js";
 import type { Kickstart } from "../model.js";
 import type { OptionSpec } from "../options.js";
-import { otherObject, overlay, writeArgs, type ArgSpec } from "./part.js";
+import { otherObject, overlay, writeArgs, type ArgSpec } from "./shared.js";
 
 const options: OptionSpec[] = [
   { names: ["--url"], dest: "url", required: true, description: "URL of the image or root tarball (http, https, ftp or file://)" },

@@ -1,7 +1,7 @@
 // mediacheck: verify the installation medium before installing (pykickstart FC4_MediaCheck); under other.mediacheck.
 import type { CommandDef } from "../command.js";
 import type { Kickstart } from "../model.js";
-import { pyList } from "./rootpw.js";
+import { pyList } from "./shared.js";
 
 /** The `mediacheck` command. */
 export const mediacheckCommand: CommandDef = {

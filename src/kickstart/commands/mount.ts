@@ -1,7 +1,7 @@
 // mount: mount (and maybe reformat) an existing device (pykickstart F27_Mount), kept under other.mount.mount_points.
 import { ksQuote, type CommandContext, type CommandDef } from "../command.js";
 import type { OptionSpec } from "../options.js";
-import { normMountpoint, otherList, overlay, seenBefore } from "./part.js";
+import { normMountpoint, otherList, overlay, seenBefore } from "./shared.js";
 
 const options: OptionSpec[] = [
   { names: [], dest: "device", nargs: 1, description: "the existing block device" },

@@ -2,7 +2,7 @@
 import { ksQuote, type CommandContext, type CommandDef } from "../command.js";
 import type { Kickstart, Network } from "../model.js";
 import type { OptionSpec } from "../options.js";
-import { writeArgs, type ArgSpec } from "./part.js";
+import { writeArgs, type ArgSpec } from "./shared.js";
 
 /**
  * Read --teamslaves the way pykickstart does: "dev1,dev2'{json}',dev3" gives

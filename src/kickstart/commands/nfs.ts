@@ -1,7 +1,7 @@
 // nfs: install from an NFS export (pykickstart FC6_NFS), recorded in ks.other.nfs.
 import { ksQuote, type CommandContext, type CommandDef } from "../command.js";
 import type { OptionSpec } from "../options.js";
-import { otherObject, overlay, writeArgs } from "./part.js";
+import { otherObject, overlay, writeArgs } from "./shared.js";
 
 const options: OptionSpec[] = [
   { names: ["--server"], dest: "server", required: true, description: "NFS server (host name or IP address)" },

@@ -1,7 +1,7 @@
 // ostreesetup: deploy an OSTree commit from a repository (pykickstart F43_OSTreeSetup), recorded in ks.other.ostreesetup.
 import { ksQuote, type CommandContext, type CommandDef } from "../command.js";
 import type { OptionSpec } from "../options.js";
-import { otherObject, overlay, seenBefore, writeArgs } from "./part.js";
+import { otherObject, overlay, seenBefore, writeArgs } from "./shared.js";
 
 /**
  * pykickstart's conflicting-commands check: the handler refuses a command when one it

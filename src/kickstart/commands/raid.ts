@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ksQuote, type CommandContext, type CommandDef } from "../command.js";
 import { SourceRef, type Kickstart } from "../model.js";
 import { OptionTypeError, type OptionSpec } from "../options.js";
-import { checkFormatOptions, luksArgs, luksOptions, normMountpoint, otherList, overlay, seenBefore, writeArgs, type ArgSpec } from "./part.js";
+import { checkFormatOptions, luksArgs, luksOptions, normMountpoint, otherList, overlay, seenBefore, writeArgs, type ArgSpec } from "./shared.js";
 
 const LEVELS = ["0", "1", "4", "5", "6", "10"];
 

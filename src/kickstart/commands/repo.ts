@@ -2,7 +2,7 @@
 import { ksQuote, type CommandContext, type CommandDef } from "../command.js";
 import type { Kickstart, Repo } from "../model.js";
 import type { OptionSpec } from "../options.js";
-import { commaList, writeArgs, type ArgSpec } from "./part.js";
+import { commaList, writeArgs, type ArgSpec } from "./shared.js";
 
 const options: OptionSpec[] = [
   { names: ["--name"], dest: "name", required: true, description: "repository id (required, no spaces)" },

@@ -2,7 +2,7 @@
 import type { CommandContext, CommandDef } from "../command.js";
 import type { Kickstart } from "../model.js";
 import type { OptionSpec } from "../options.js";
-import { seenBefore } from "./part.js";
+import { seenBefore } from "./shared.js";
 
 const options: OptionSpec[] = [
   { names: ["--add-boot"], dest: "addBoot", action: "store_true", description: "also create a separate /boot partition" },

@@ -1,7 +1,7 @@
 // rhsm: Red Hat subscription registration (pykickstart RHEL8_RHSM, as Anaconda registers it), recorded in ks.other.rhsm.
 import { ksQuote, type CommandContext, type CommandDef } from "../command.js";
 import type { OptionSpec } from "../options.js";
-import { otherObject, overlay, writeArgs, type ArgSpec } from "./part.js";
+import { otherObject, overlay, writeArgs, type ArgSpec } from "./shared.js";
 
 const options: OptionSpec[] = [
   { names: ["--organization"], dest: "organization", required: true, description: "organization id" },

@@ -1,7 +1,9 @@
 // rootpw: the root account's password, hash or lock (pykickstart F37_RootPw); later lines overwrite.
-import { ksQuote, type CommandDef } from "../command.js";
+import type { CommandDef } from "../command.js";
 import type { Kickstart } from "../model.js";
 import type { OptionSpec } from "../options.js";
+
+import { pyList, ksPositional } from "./shared.js";
 
 const options: OptionSpec[] = [
   { names: [], dest: "password", nargs: "?", description: "the password (plain text, or a crypt(3) hash with --iscrypted)" },
@@ -10,16 +12,6 @@ const options: OptionSpec[] = [
   { names: ["--lock"], dest: "lock", action: "store_true", description: "lock the root account; the password may then be left out" },
   { names: ["--allow-ssh"], dest: "allowSsh", action: "store_true", description: "allow root to log in over SSH with the password" },
 ];
-
-/** Python's repr of a list of strings, as pykickstart prints unexpected arguments. */
-export function pyList(words: readonly string[]): string {
-  return `[${words.map((w) => (w.includes("'") && !w.includes('"') ? `"${w}"` : `'${w.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`)).join(", ")}]`;
-}
-
-/** A positional value for a kickstart line: quoted when needed, after `--` when it looks like an option. */
-export function ksPositional(value: string): string {
-  return value.startsWith("-") ? `-- ${ksQuote(value)}` : ksQuote(value);
-}
 
 /** The `rootpw` command. */
 export const rootpwCommand: CommandDef = {

@@ -1,7 +1,7 @@
 // snapshot: an LVM thin snapshot before or after installing (pykickstart F26_Snapshot), kept under other.snapshot.snapshotList.
 import { ksQuote, type CommandContext, type CommandDef } from "../command.js";
 import { OptionTypeError, type OptionSpec } from "../options.js";
-import { otherList, overlay } from "./part.js";
+import { otherList, overlay } from "./shared.js";
 
 function when(value: string): string {
   const v = value.toLowerCase();

@@ -2,7 +2,7 @@
 import { ksQuote, type CommandDef } from "../command.js";
 import type { Kickstart } from "../model.js";
 import type { OptionSpec } from "../options.js";
-import { ksPositional, pyList } from "./rootpw.js";
+import { ksPositional, pyList } from "./shared.js";
 
 const options: OptionSpec[] = [
   { names: ["--username"], dest: "username", required: true, description: "the user name (required)" },

@@ -1,7 +1,7 @@
 // syspurpose: intended use of the system for subscriptions (pykickstart RHEL8_Syspurpose, as Anaconda registers it), in ks.other.syspurpose.
 import { ksQuote, type CommandContext, type CommandDef } from "../command.js";
 import type { OptionSpec } from "../options.js";
-import { otherObject, overlay, writeArgs, type ArgSpec } from "./part.js";
+import { otherObject, overlay, writeArgs, type ArgSpec } from "./shared.js";
 
 const options: OptionSpec[] = [
   { names: ["--role"], dest: "role", description: "intended role of the system" },

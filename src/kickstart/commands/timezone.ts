@@ -2,10 +2,7 @@
 import { ksQuote, type CommandDef } from "../command.js";
 import type { Kickstart } from "../model.js";
 import type { OptionSpec } from "../options.js";
-import { ksPositional } from "./rootpw.js";
-
-/** pykickstart's commaSplit: items trimmed, empty ones dropped. */
-const commaList = (v: string): string[] => v.split(",").map((s) => s.trim()).filter((s) => s !== "");
+import { ksPositional, commaList } from "./shared.js";
 
 const options: OptionSpec[] = [
   { names: [], dest: "timezone", nargs: "*", description: "time zone name, e.g. Europe/Prague (optional when an option is given)" },

@@ -2,7 +2,7 @@
 import { ksQuote, type CommandContext, type CommandDef } from "../command.js";
 import type { Kickstart } from "../model.js";
 import type { OptionSpec } from "../options.js";
-import { writeArgs, type ArgSpec } from "./part.js";
+import { writeArgs, type ArgSpec } from "./shared.js";
 
 const options: OptionSpec[] = [
   { names: ["--url"], dest: "url", description: "URL of the installation tree ($releasever and $basearch are substituted)" },

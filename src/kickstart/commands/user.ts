@@ -2,9 +2,7 @@
 import { ksQuote, type CommandDef } from "../command.js";
 import type { Kickstart, User } from "../model.js";
 import type { OptionSpec } from "../options.js";
-
-/** pykickstart's commaSplit: items trimmed, empty ones dropped. */
-const commaList = (v: string): string[] => v.split(",").map((s) => s.trim()).filter((s) => s !== "");
+import { commaList } from "./shared.js";
 
 const options: OptionSpec[] = [
   { names: ["--name"], dest: "name", required: true, description: "the user name (required)" },

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ksQuote, type CommandContext, type CommandDef } from "../command.js";
 import { MiB, SourceRef, type Kickstart } from "../model.js";
 import type { OptionSpec } from "../options.js";
-import { otherList, overlay, seenBefore, writeArgs, type ArgSpec } from "./part.js";
+import { otherList, overlay, seenBefore, writeArgs, type ArgSpec } from "./shared.js";
 
 const options: OptionSpec[] = [
   { names: [], dest: "name", nargs: "*", description: "volume group name" },

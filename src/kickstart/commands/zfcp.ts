@@ -1,7 +1,7 @@
 // zfcp: attach a zFCP (IBM Z Fibre Channel) device (pykickstart F37_ZFCP), kept under other.zfcp.zfcp.
 import type { CommandDef } from "../command.js";
 import type { OptionSpec } from "../options.js";
-import { otherList, overlay, writeArgs } from "./part.js";
+import { otherList, overlay, writeArgs } from "./shared.js";
 
 const options: OptionSpec[] = [
   { names: ["--devnum"], dest: "devnum", required: true, description: "zFCP device number" },
