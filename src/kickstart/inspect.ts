@@ -20,6 +20,8 @@ const SECRET_KEYS: Record<string, string> = {
 /** Replace secrets by booleans, "" by null, and drop our own source bookkeeping. */
 function scrub(value: unknown, dropFile = true): unknown {
   if (value === "") return null;
+  // realm join keeps its arguments verbatim; a one-time password among them is still a secret.
+  if (typeof value === "string" && value.startsWith("--one-time-password=")) return "--one-time-password=***";
   if (Array.isArray(value)) return value.map((v) => scrub(v, dropFile));
   if (value && typeof value === "object") {
     const out: Doc = {};

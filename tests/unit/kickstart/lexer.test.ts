@@ -87,6 +87,50 @@ const SHLEX: [string, Split, Split][] = [
   ["-@group", ["-@group"], ["-@group"]],
 ];
 
+/** Random mixes of quotes, escapes, comments and line ends (Python's random.seed(2024)), same columns. */
+const SHLEX_RANDOM: [string, Split, Split][] = [
+  [" -\r\"\t-\\%-%", {"error": "No closing quotation"}, {"error": "No closing quotation"}],
+  ["\n\t=-#'\\", ["=-"], {"error": "No closing quotation"}],
+  ["-\r\t\"\n-'\nb-%", {"error": "No closing quotation"}, {"error": "No closing quotation"}],
+  ["-%-#-=", ["-%-"], ["-%-#-="]],
+  ["\n\t\\a%", ["a%"], ["a%"]],
+  ["=\\#b-- %", ["=#b--", "%"], ["=#b--", "%"]],
+  ["\\''%\t'\\\\", ["'%\t\\"], ["'%\t\\"]],
+  ["\r\t\\\t\ta-\t", ["\t", "a-"], ["\t", "a-"]],
+  ["\"\n'", {"error": "No closing quotation"}, {"error": "No closing quotation"}],
+  ["%-\\\rb'=\r%\t\t#", {"error": "No closing quotation"}, {"error": "No closing quotation"}],
+  [" \t'#\r= \"", {"error": "No closing quotation"}, {"error": "No closing quotation"}],
+  ["\r''--# =-", ["--"], ["--#", "=-"]],
+  ["'\t\r=b", {"error": "No closing quotation"}, {"error": "No closing quotation"}],
+  [" a #", ["a"], ["a", "#"]],
+  ["'\tb\t%\"", {"error": "No closing quotation"}, {"error": "No closing quotation"}],
+  ["-#\r\"#\n", ["-"], {"error": "No closing quotation"}],
+  ["=\\\tb\"\"\" \r", {"error": "No closing quotation"}, {"error": "No closing quotation"}],
+  ["\nb#\t\t%\\", ["b"], {"error": "No escaped character"}],
+  ["\n\t''%", ["%"], ["%"]],
+  ["\r=\n", ["="], ["="]],
+  ["--=bb\ta\n ", ["--=bb", "a"], ["--=bb", "a"]],
+  ["=\rb\n \t", ["=", "b"], ["=", "b"]],
+  ["\r%-  b \rb%", ["%-", "b", "b%"], ["%-", "b", "b%"]],
+  ["\n%\r=a\rb\n \n-'", {"error": "No closing quotation"}, {"error": "No closing quotation"}],
+  ["b\"a", {"error": "No closing quotation"}, {"error": "No closing quotation"}],
+  ["ab=\r=", ["ab=", "="], ["ab=", "="]],
+  ["-\t\r\t=\t# #'\"-", ["-", "="], {"error": "No closing quotation"}],
+  ["=#-%\t\\\r#\\\r", ["="], ["=#-%", "\r#\r"]],
+  ["\t \"\\\t", {"error": "No closing quotation"}, {"error": "No closing quotation"}],
+  ["'#=ab", {"error": "No closing quotation"}, {"error": "No closing quotation"}],
+  ["=a%\t%\n\\=", ["=a%", "%", "="], ["=a%", "%", "="]],
+  ["\t\r#", [], ["#"]],
+  ["#\n%a\\'a\n'\n\"", {"error": "No closing quotation"}, {"error": "No closing quotation"}],
+  ["\t\rb%\\", {"error": "No escaped character"}, {"error": "No escaped character"}],
+  ["  a'", {"error": "No closing quotation"}, {"error": "No closing quotation"}],
+  ["\"# '#\\#", {"error": "No closing quotation"}, {"error": "No closing quotation"}],
+  ["' a%bb'\\= \n-", [" a%bb=", "-"], [" a%bb=", "-"]],
+  ["a=\\a", ["a=a"], ["a=a"]],
+  ["\tb'\n\r \t", {"error": "No closing quotation"}, {"error": "No closing quotation"}],
+  ["\rb\\b\r--\"\\\n %", {"error": "No closing quotation"}, {"error": "No closing quotation"}],
+];
+
 /** [text, text.splitlines(True)] */
 const SPLITLINES: [string, string[]][] = [
   ["", []],
@@ -152,6 +196,11 @@ function run(line: string, comments: boolean): Split {
 
 describe("shlexSplit agrees with Python's shlex.split (POSIX mode)", () => {
   it.each(SHLEX)("%j", (line, withComments, withoutComments) => {
+    expect(run(line, true)).toEqual(withComments);
+    expect(run(line, false)).toEqual(withoutComments);
+  });
+
+  it.each(SHLEX_RANDOM)("random %j", (line, withComments, withoutComments) => {
     expect(run(line, true)).toEqual(withComments);
     expect(run(line, false)).toEqual(withoutComments);
   });
