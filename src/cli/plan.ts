@@ -1,0 +1,90 @@
+// `ksimage plan KS`: print the build plan (disks, partitions in sectors, filesystems, fstab) without root.
+import type { Command } from "commander";
+import { parseKickstart } from "../kickstart/parser.js";
+import { buildPlan, type BuildPlan } from "../plan.js";
+import { SECTOR } from "../partition/types.js";
+import { collect, parseDiskLabels, parseDiskSizes } from "./options.js";
+
+export interface PlanCliOptions {
+  name?: string;
+  outdir?: string;
+  diskSize?: string[];
+  disklabel?: string[];
+  lenient?: boolean;
+}
+
+/** Parse the kickstart and plan the build; throws KickstartError/PlanError for bad input. */
+export function planFromFile(file: string, opts: PlanCliOptions): BuildPlan {
+  const r = parseKickstart(file, { lenient: opts.lenient ?? false });
+  if (r.error || !r.ks) throw r.error ?? new Error("parse failed");
+  for (const d of r.diagnostics) if (d.severity === "warning") process.stderr.write(`${d.file}:${d.line}: warning: ${d.message}\n`);
+  const seed = process.env.SOURCE_DATE_EPOCH;
+  return buildPlan(r.ks, {
+    ...(opts.name ? { name: opts.name } : {}),
+    ...(opts.outdir ? { outdir: opts.outdir } : {}),
+    diskSizes: parseDiskSizes(opts.diskSize),
+    diskLabels: parseDiskLabels(opts.disklabel),
+    ...(seed ? { seed } : {}),
+  });
+}
+
+const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(bytes % 2 ** 20 ? 1 : 0)} MiB`;
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
+  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join("  ").trimEnd()).join("\n");
+}
+
+/** The human-readable plan. */
+export function formatPlan(plan: BuildPlan): string {
+  const out: string[] = [`appliance ${plan.name} from ${plan.kickstart}`];
+  for (const d of plan.layout.disks) {
+    out.push("", `disk ${d.name}: ${d.label}, ${mib(d.sizeBytes)} (${d.sizeSectors} sectors of ${SECTOR} bytes)`);
+    const rows = [["#", "kind", "role", "start", "end", "size", "type", "flags", "fs", "label", "mountpoint", "uuid"]];
+    for (const p of d.partitions) {
+      rows.push([
+        String(p.number),
+        p.kind,
+        p.role,
+        String(p.startSector),
+        String(p.endSector),
+        mib(p.sizeBytes),
+        p.typeGuid ?? `0x${p.msdosType}`,
+        p.flags.join(",") || "-",
+        p.filesystem?.fstype ?? "-",
+        p.filesystem?.label ?? "-",
+        p.mountpoint ?? (p.role === "swap" ? "swap" : "-"),
+        p.filesystem?.uuid ?? "-",
+      ]);
+    }
+    out.push(table(rows));
+  }
+  out.push("", "mount order: " + plan.layout.mounts.map((m) => m.mountpoint + (m.options.length ? ` (${m.options.join(",")})` : "")).join(", "));
+  out.push("", "/etc/fstab:", ...plan.layout.fstab.map((l) => "  " + l));
+  const src = plan.source.kind === "liveimg" ? `liveimg ${plan.source.path} (${plan.source.format})` : `none (${plan.source.reason})`;
+  out.push("", `installation source: ${src}`);
+  if (plan.layout.needsDeviceMapper) out.push("needs device-mapper: yes (LVM)");
+  out.push("outputs:", ...plan.outputs.map((o) => `  ${o.path}`));
+  for (const w of plan.layout.warnings) out.push(`warning: ${w}`);
+  return out.join("\n") + "\n";
+}
+
+/** Register the plan command. */
+export function registerPlan(program: Command): void {
+  program
+    .command("plan")
+    .description("show what a build would do: disks, partitions in sectors, filesystems, mounts, fstab (no root needed)")
+    .argument("<kickstart>", "kickstart file")
+    .option("-n, --name <name>", "appliance name (default: the kickstart's base name)")
+    .option("-o, --outdir <dir>", "output directory", ".")
+    .option("--disk-size <disk=size>", "size of a disk, e.g. sda=4G (repeatable; default: the sum of its partitions)", collect)
+    .option("--disklabel <disk=label>", "partition table of a disk, gpt or msdos (repeatable)", collect)
+    .option("--json", "print the plan as JSON")
+    .option("--lenient", "accept commands removed from kickstart with a warning")
+    .addHelpText("after", "\nExamples:\n  ksimage plan examples/debian-minimal.ks\n  ksimage plan --json --disk-size sda=8G examples/two-disks.ks | jq '.layout.disks[0]'")
+    .action((file: string, opts: PlanCliOptions & { json?: boolean }) => {
+      const plan = planFromFile(file, opts);
+      process.stdout.write(opts.json ? JSON.stringify(plan, null, 2) + "\n" : formatPlan(plan));
+    });
+}
+

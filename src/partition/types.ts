@@ -1,0 +1,93 @@
+// The disk half of the build plan: disks, partitions in sectors, filesystems, mounts and fstab, as pure data.
+import type { SourceRef } from "../kickstart/model.js";
+
+export const SECTOR = 512;
+/** Partitions start and end on 1 MiB boundaries. */
+export const ALIGN_SECTORS = 2048;
+/** Sectors a GPT needs at the end of the disk for its backup header and entries (rounded up to 1 MiB). */
+export const GPT_BACKUP_SECTORS = 2048;
+
+export type LabelType = "msdos" | "gpt";
+export type FsType = "ext2" | "ext3" | "ext4" | "xfs" | "btrfs" | "vfat" | "swap";
+
+/** What a partition is for; decides its type code, flags and whether it gets a filesystem. */
+export type PartitionRole =
+  | "filesystem" // an ordinary mounted filesystem
+  | "swap"
+  | "esp" // EFI system partition (FAT32, esp flag)
+  | "biosboot" // GRUB's BIOS boot partition on GPT (bios_grub flag, no filesystem)
+  | "prepboot" // PowerPC PReP boot (prep flag, no filesystem)
+  | "extended" // msdos container of logical partitions
+  | "lvm-pv" // a physical volume for `volgroup`
+  | "raid-member" // a member of a `raid` array
+  | "btrfs-member"; // a device of a `btrfs` volume
+
+/** A filesystem to create: on a partition, decided in full before any tool runs. */
+export interface FilesystemPlan {
+  fstype: FsType;
+  /** Filesystem UUID (for vfat, the volume ID as XXXX-XXXX). */
+  uuid: string;
+  label: string | null;
+  /** Extra mkfs words from --mkfsoptions, split like a shell would. */
+  mkfsOptions: string[];
+  /** Mount options for fstab (--fsoptions), or the type's default. */
+  fsoptions: string;
+  /** btrfs subvolumes to create on this filesystem (name, mountpoint). */
+  subvolumes: { name: string; mountpoint: string }[];
+}
+
+export interface PartitionPlan {
+  /** Partition number as the kernel and parted know it (logical ones start at 5). */
+  number: number;
+  kind: "primary" | "extended" | "logical";
+  startSector: number;
+  /** Last sector, inclusive (parted's `s` unit convention). */
+  endSector: number;
+  sizeSectors: number;
+  sizeBytes: number;
+  role: PartitionRole;
+  /** Mount point, or null (swap, biosboot, extended, members). */
+  mountpoint: string | null;
+  /** The kickstart name of the partition (mount point, swap, biosboot, pv.01, raid.01, btrfs.01). */
+  ksName: string;
+  /** GPT partition type GUID (gpt disks). */
+  typeGuid: string | null;
+  /** msdos partition type byte as two hex digits (msdos disks). */
+  msdosType: string | null;
+  /** parted flags to set (boot, esp, bios_grub, prep, lvm, raid, swap). */
+  flags: string[];
+  /** GPT partition name (PARTLABEL). */
+  gptName: string | null;
+  filesystem: FilesystemPlan | null;
+  /** The kickstart line that asked for it. */
+  source: SourceRef | null;
+}
+
+export interface DiskPlan {
+  /** Disk name from --ondisk (sda, vdb, ...). */
+  name: string;
+  label: LabelType;
+  sizeBytes: number;
+  sizeSectors: number;
+  partitions: PartitionPlan[];
+}
+
+/** One mount of the install root, in the order they are mounted. */
+export interface MountPlan {
+  mountpoint: string;
+  disk: string;
+  partition: number;
+  fstype: FsType;
+  /** Mount options used while building (e.g. subvol=root). */
+  options: string[];
+}
+
+/** The whole disk layout: disks, mounts in mount order, and /etc/fstab. */
+export interface LayoutPlan {
+  disks: DiskPlan[];
+  mounts: MountPlan[];
+  fstab: string[];
+  /** LVM was asked for: the build needs device-mapper. */
+  needsDeviceMapper: boolean;
+  warnings: string[];
+}
