@@ -2,8 +2,10 @@
 import { Command, CommanderError } from "commander";
 import { readFileSync } from "node:fs";
 import { UsageError } from "../errors.js";
+import { registerBuild } from "./build.js";
 import { EXIT_USAGE, reportError } from "./errors.js";
 import { registerInspect } from "./inspect.js";
+import { registerPlan } from "./plan.js";
 import { registerValidate } from "./validate.js";
 
 function version(): string {
@@ -25,6 +27,8 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerValidate(program);
   registerInspect(program);
+  registerPlan(program);
+  registerBuild(program);
   return program;
 }
 

@@ -1,0 +1,208 @@
+// Build an appliance from its BuildPlan: the pipeline, one step per line, every acquisition on a Teardown.
+import { existsSync } from "node:fs";
+import { chmod, mkdir, mkdtemp, rename, rm } from "node:fs/promises";
+import path from "node:path";
+import { KsimageError, PlanError } from "./errors.js";
+import { installLiveimg } from "./installer/liveimg.js";
+import type { BuildPlan } from "./plan.js";
+import { checkTools } from "./build-tools.js";
+import { createDiskFile, partialPath, type DiskFile } from "./partition/disk-files.js";
+import { writeFstab } from "./partition/fstab.js";
+import { deviceMapperAvailable, mapPartitions, type MapMethod, type MappedDisk } from "./partition/map.js";
+import { makeFilesystems } from "./partition/mkfs.js";
+import { mountsUnder, mountTargets } from "./partition/mount.js";
+import { partitionDisk } from "./partition/parted.js";
+import { getLogger, installSignalHandlers, isDryRun, run, Teardown, type TeardownReport } from "./run/index.js";
+
+export interface BuildOptions {
+  /** Use this directory as the work directory (it is never removed); default: a fresh one under tmpdir. */
+  workdir?: string;
+  /** Where the fresh work directory is made (default /var/tmp: the install tree can be large). */
+  tmpdir?: string;
+  /** Leave the work directory in place at the end and say where it is (mounts and loops are still released). */
+  keepWorkdir?: boolean;
+  /** One human line per step (the CLI writes them to stderr). */
+  log?: (line: string) => void;
+  /** On SIGINT/SIGTERM: stop subprocesses, unwind, exit 130/143 (default true; tests may turn it off). */
+  handleSignals?: boolean;
+  /** Force a partition mapping method (default: kpartx with device-mapper, else loop + partx). */
+  mapMethod?: MapMethod;
+}
+
+export interface BuildResult {
+  outputs: string[];
+  workdir: string;
+  workdirKept: boolean;
+}
+
+/** What the steps share: the plan, where things are, and the stacks that undo them. */
+interface BuildContext {
+  plan: BuildPlan;
+  opts: BuildOptions;
+  workdir: string;
+  root: string;
+  /** Unfinished output files: removed unless published. */
+  files: Teardown;
+  /** Loop devices, partition maps and mounts: released by the unmap step or on any failure. */
+  devices: Teardown;
+  disks: Record<string, DiskFile>;
+  mapped: Record<string, MappedDisk>;
+  cancelled: boolean;
+}
+
+type Step = [title: string, run: (ctx: BuildContext) => Promise<void>];
+
+const STEPS: Step[] = [
+  ["create disk files", createDisks],
+  ["partition", partitionDisks],
+  ["map partitions", mapDisks],
+  ["mkfs", makeAllFilesystems],
+  ["mount", mountAll],
+  ["install liveimg", installTree],
+  ["write /etc/fstab", (ctx) => writeFstab(ctx.plan.layout, ctx.plan.name, ctx.root)],
+  ["unmount and unmap", releaseDevices],
+  ["publish outputs", publishOutputs],
+];
+
+// Build every disk of PLAN into its raw output file; a failed or interrupted build leaves no file that looks finished.
+export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): Promise<BuildResult> {
+  await checkPlanCanBuild(plan);
+  const outer = new Teardown();
+  let ctx: BuildContext | undefined;
+  const removeHandlers =
+    opts.handleSignals === false
+      ? () => undefined
+      : installSignalHandlers(outer, {
+          onSignal: () => ctx && (ctx.cancelled = true),
+          onUnwound: (report, signal) => opts.log?.(`interrupted by ${signal}: ${report.failures.length === 0 ? "cleaned up" : `could not undo ${report.failures.map((f) => f.label).join(", ")}`}`),
+        });
+  const started = Date.now();
+  try {
+    const workdir = await makeWorkdir(opts, outer);
+    const files = new Teardown();
+    const devices = new Teardown();
+    outer.defer("remove unfinished output files", () => unwindOrThrow(files));
+    outer.defer("unmount and unmap", () => unwindOrThrow(devices));
+    ctx = { plan, opts, workdir, root: path.join(workdir, "root"), files, devices, disks: {}, mapped: {}, cancelled: false };
+    for (const [i, [title, step]] of STEPS.entries()) {
+      if (ctx.cancelled) throw new KsimageError("the build was interrupted");
+      const elapsed = ((Date.now() - started) / 1000).toFixed(1);
+      opts.log?.(`[${i + 1}/${STEPS.length}] ${title} (${elapsed} s)`);
+      getLogger().info({ step: title }, `step ${i + 1}/${STEPS.length}: ${title}`);
+      await step(ctx);
+    }
+    opts.log?.(`done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${plan.outputs.map((o) => o.path).join(", ")}`);
+    return { outputs: plan.outputs.map((o) => o.path), workdir, workdirKept: opts.keepWorkdir === true || opts.workdir !== undefined };
+  } finally {
+    const report = await outer.unwind();
+    removeHandlers();
+    for (const f of report.failures) opts.log?.(`could not undo: ${f.label}: ${f.error instanceof Error ? f.error.message : String(f.error)}`);
+  }
+}
+
+// Refuse, before touching anything, what this host or this plan cannot build.
+async function checkPlanCanBuild(plan: BuildPlan): Promise<void> {
+  if (plan.layout.needsDeviceMapper && !(await deviceMapperAvailable())) {
+    throw new PlanError("LVM needs the device-mapper kernel driver, which this host does not have", undefined, "use plain partitions (part) instead of volgroup/logvol");
+  }
+  if (plan.source.kind !== "liveimg") {
+    throw new PlanError(`nothing to install: ${plan.source.reason}`, undefined, "add e.g. liveimg --url=file:///path/to/root.tar");
+  }
+  if (!isDryRun() && !existsSync(plan.source.path)) {
+    const pos = { file: plan.kickstart, line: plan.source.line, includeStack: [plan.kickstart] };
+    throw new PlanError(`liveimg --url=${plan.source.url}: ${plan.source.path} does not exist`, pos);
+  }
+  await checkTools(plan);
+}
+
+// A fresh work directory (0755: tools that drop privileges must reach it), removed at the end unless kept.
+async function makeWorkdir(opts: BuildOptions, outer: Teardown): Promise<string> {
+  if (opts.workdir !== undefined) {
+    if (!isDryRun()) await mkdir(opts.workdir, { recursive: true });
+    return path.resolve(opts.workdir);
+  }
+  const parent = path.resolve(opts.tmpdir ?? "/var/tmp");
+  if (isDryRun()) return path.join(parent, "ksimage-XXXXXX");
+  const workdir = await mkdtemp(path.join(parent, "ksimage-"));
+  await chmod(workdir, 0o755);
+  if (opts.keepWorkdir) {
+    outer.defer("say where the kept work directory is", () => opts.log?.(`work directory kept: ${workdir}`));
+  } else {
+    outer.defer(`remove the work directory ${workdir}`, () => removeWorkdir(workdir));
+  }
+  return workdir;
+}
+
+// rm -rf only once nothing is mounted below it, and never across into another filesystem.
+async function removeWorkdir(workdir: string): Promise<void> {
+  const mounted = await mountsUnder(workdir);
+  if (mounted.length > 0) throw new KsimageError(`not removing ${workdir}: ${mounted.join(", ")} still mounted`);
+  await run(["rm", "-rf", "--one-file-system", "--", workdir], { reason: "remove the work directory" });
+}
+
+async function unwindOrThrow(stack: Teardown): Promise<void> {
+  const report: TeardownReport = await stack.unwind();
+  if (report.failures.length > 0) {
+    throw new KsimageError(`could not undo: ${report.failures.map((f) => `${f.label} (${f.error instanceof Error ? f.error.message : String(f.error)})`).join("; ")}`);
+  }
+}
+
+async function createDisks(ctx: BuildContext): Promise<void> {
+  if (!isDryRun()) await mkdir(ctx.plan.applianceDir, { recursive: true });
+  for (const out of ctx.plan.outputs) {
+    const disk = ctx.plan.layout.disks.find((d) => d.name === out.disk);
+    if (disk === undefined) throw new KsimageError(`output ${out.path} names disk ${out.disk}, which the layout does not have`);
+    // An output of an earlier build would look finished even if this one fails: it goes now, not at the rename.
+    if (!isDryRun() && existsSync(out.path)) {
+      getLogger().info({ output: out.path }, `removing the output of an earlier build: ${out.path}`);
+      await rm(out.path, { force: true });
+    }
+    ctx.disks[disk.name] = await createDiskFile(disk, partialPath(out.path), ctx.files);
+  }
+}
+
+async function partitionDisks(ctx: BuildContext): Promise<void> {
+  for (const disk of ctx.plan.layout.disks) await partitionDisk(disk, diskFile(ctx, disk.name));
+}
+
+async function mapDisks(ctx: BuildContext): Promise<void> {
+  for (const disk of ctx.plan.layout.disks) {
+    ctx.mapped[disk.name] = await mapPartitions(disk, diskFile(ctx, disk.name), ctx.devices, { method: ctx.opts.mapMethod });
+  }
+}
+
+async function makeAllFilesystems(ctx: BuildContext): Promise<void> {
+  await makeFilesystems(ctx.plan.layout, ctx.mapped, ctx.workdir, ctx.devices);
+}
+
+async function mountAll(ctx: BuildContext): Promise<void> {
+  if (!isDryRun()) await mkdir(ctx.root, { recursive: true, mode: 0o755 });
+  await mountTargets(ctx.plan.layout, ctx.mapped, ctx.root, ctx.devices);
+}
+
+async function installTree(ctx: BuildContext): Promise<void> {
+  if (ctx.plan.source.kind !== "liveimg") return;
+  await installLiveimg(ctx.plan.source, ctx.root, ctx.workdir, ctx.devices);
+}
+
+// Unmount everything and detach every loop device now: the disk files are only complete afterwards.
+async function releaseDevices(ctx: BuildContext): Promise<void> {
+  await unwindOrThrow(ctx.devices);
+}
+
+// The very last step: each .partial becomes its final name by one rename, so no half-built file looks finished.
+async function publishOutputs(ctx: BuildContext): Promise<void> {
+  for (const out of ctx.plan.outputs) {
+    const file = ctx.disks[out.disk];
+    if (file === undefined) continue;
+    if (!isDryRun()) await rename(file.path, out.path);
+    file.removal.release();
+    getLogger().info({ output: out.path }, `wrote ${out.path}`);
+  }
+}
+
+function diskFile(ctx: BuildContext, disk: string): string {
+  const file = ctx.disks[disk];
+  if (file === undefined) throw new KsimageError(`disk ${disk} has no disk file`);
+  return file.path;
+}

@@ -1,0 +1,36 @@
+// Create the sparse raw file of each planned disk, and remove it again if the build does not finish.
+import { open, rm } from "node:fs/promises";
+import path from "node:path";
+import { getLogger, isDryRun, type DeferHandle, type Teardown } from "../run/index.js";
+import type { DiskPlan } from "./types.js";
+
+/** A disk file being written: where it is, and the undo that deletes it until the build publishes it. */
+export interface DiskFile {
+  disk: string;
+  path: string;
+  sizeBytes: number;
+  removal: DeferHandle;
+}
+
+// Where a disk is written while the build runs: next to its final name, so publishing it is one rename.
+export function partialPath(outputPath: string): string {
+  return `${outputPath}.partial`;
+}
+
+// Create FILE as a sparse file of exactly the disk's size; registers its removal before creating it.
+export async function createDiskFile(disk: DiskPlan, file: string, teardown: Teardown): Promise<DiskFile> {
+  const removal = teardown.defer(`remove the unfinished disk file ${file}`, () => rm(file, { force: true }));
+  if (isDryRun()) {
+    getLogger().info({ file, sizeBytes: disk.sizeBytes }, `(dry run) would create ${file}`);
+    return { disk: disk.name, path: file, sizeBytes: disk.sizeBytes, removal };
+  }
+  // "w" truncates a leftover from an earlier crashed build to zero first, so no old data survives.
+  const handle = await open(file, "w", 0o644);
+  try {
+    await handle.truncate(disk.sizeBytes);
+  } finally {
+    await handle.close();
+  }
+  getLogger().info({ file, sizeBytes: disk.sizeBytes }, `created sparse disk file ${path.basename(file)}`);
+  return { disk: disk.name, path: file, sizeBytes: disk.sizeBytes, removal };
+}

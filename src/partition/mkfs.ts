@@ -1,0 +1,81 @@
+// Make each planned filesystem with its planned UUID, label and options, and create btrfs subvolumes.
+import { rmdir } from "node:fs/promises";
+import path from "node:path";
+import { InternalError, KsimageError } from "../errors.js";
+import { isDryRun, run, type Teardown } from "../run/index.js";
+import type { MappedDisk } from "./map.js";
+import { mountAt, unmount } from "./mount.js";
+import type { FilesystemPlan, LayoutPlan } from "./types.js";
+
+const label = (flag: string, value: string | null): string[] => (value === null || value === "" ? [] : [flag, value]);
+
+// The mkfs argv for one filesystem on DEVICE: forced (the device is ours and new), quiet, planned UUID and label.
+export function mkfsArgs(fs: FilesystemPlan, device: string): string[] {
+  switch (fs.fstype) {
+    case "ext2":
+    case "ext3":
+    case "ext4":
+      return [`mkfs.${fs.fstype}`, "-F", "-q", "-U", fs.uuid, ...label("-L", fs.label), ...fs.mkfsOptions, device];
+    case "xfs":
+      return ["mkfs.xfs", "-f", "-q", "-m", `uuid=${fs.uuid}`, ...label("-L", fs.label), ...fs.mkfsOptions, device];
+    case "btrfs":
+      return ["mkfs.btrfs", "-f", "-q", "-U", fs.uuid, ...label("-L", fs.label), ...fs.mkfsOptions, device];
+    case "vfat":
+      return ["mkfs.vfat", "-F", "32", "-i", vfatVolumeId(fs.uuid), ...label("-n", fs.label), ...fs.mkfsOptions, device];
+    case "swap":
+      return ["mkswap", "-U", fs.uuid, ...label("-L", fs.label), ...fs.mkfsOptions, device];
+    default:
+      throw new InternalError(`no mkfs for filesystem type ${String((fs as { fstype: unknown }).fstype)}`);
+  }
+}
+
+// The plan writes FAT volume IDs as XXXX-XXXX (how blkid shows them); mkfs.vfat -i wants 8 hex digits.
+export function vfatVolumeId(uuid: string): string {
+  const id = uuid.replace("-", "");
+  if (!/^[0-9A-Fa-f]{8}$/.test(id)) throw new InternalError(`"${uuid}" is not a FAT volume ID (XXXX-XXXX)`);
+  return id.toUpperCase();
+}
+
+// The argv that creates one btrfs subvolume below the mounted top level.
+export function btrfsSubvolumeArgs(topLevel: string, name: string): string[] {
+  return ["btrfs", "subvolume", "create", path.join(topLevel, name)];
+}
+
+// Mount the btrfs top level on a scratch directory, create each planned subvolume, unmount.
+export async function createSubvolumes(fs: FilesystemPlan, device: string, scratch: string, teardown: Teardown): Promise<void> {
+  if (fs.subvolumes.length === 0) return;
+  await mountAt(device, scratch, "btrfs", ["subvolid=5"], teardown);
+  try {
+    for (const sv of fs.subvolumes) await run(btrfsSubvolumeArgs(scratch, sv.name), { reason: `create btrfs subvolume ${sv.name}` });
+  } finally {
+    // The undo stays registered too; unmount() does nothing once the scratch mount is gone.
+    await unmount(scratch);
+    if (!isDryRun()) await rmdir(scratch).catch(() => undefined);
+  }
+}
+
+// Make every planned filesystem on its mapped partition; btrfs subvolumes use scratch mounts under WORKDIR.
+export async function makeFilesystems(layout: LayoutPlan, mapped: Record<string, MappedDisk>, workdir: string, teardown: Teardown): Promise<void> {
+  for (const disk of layout.disks) {
+    for (const p of disk.partitions) {
+      if (p.filesystem === null) continue;
+      const device = mapped[disk.name]?.partitions[p.number];
+      if (device === undefined) throw new KsimageError(`partition ${p.number} of disk ${disk.name} is not mapped to a block device`);
+      await run(mkfsArgs(p.filesystem, device), { reason: `make the ${p.filesystem.fstype} filesystem of ${p.ksName} on disk ${disk.name}` });
+      await createSubvolumes(p.filesystem, device, path.join(workdir, `btrfs-${disk.name}-${p.number}`), teardown);
+    }
+  }
+}
+
+// The host tools makeFilesystems runs for LAYOUT, and why.
+export function mkfsTools(layout: LayoutPlan): { tool: string; reason: string }[] {
+  const needs: { tool: string; reason: string }[] = [];
+  for (const disk of layout.disks) {
+    for (const p of disk.partitions) {
+      if (p.filesystem === null) continue;
+      needs.push({ tool: mkfsArgs(p.filesystem, "DEVICE")[0]!, reason: `make the ${p.filesystem.fstype} filesystem of ${p.ksName} on disk ${disk.name}` });
+      if (p.filesystem.subvolumes.length > 0) needs.push({ tool: "btrfs", reason: `create the btrfs subvolumes of ${p.ksName}` });
+    }
+  }
+  return needs;
+}
