@@ -1,6 +1,8 @@
 // `ksimage plan KS`: print the build plan (disks, partitions in sectors, filesystems, fstab) without root.
 import type { Command } from "commander";
+import { buildAppliance } from "../build.js";
 import { parseKickstart } from "../kickstart/parser.js";
+import { recordCommands } from "../run/index.js";
 import { buildPlan, type BuildPlan } from "../plan.js";
 import { SECTOR } from "../partition/types.js";
 import { collect, parseDiskLabels, parseDiskSizes } from "./options.js";
@@ -80,11 +82,18 @@ export function registerPlan(program: Command): void {
     .option("--disk-size <disk=size>", "size of a disk, e.g. sda=4G (repeatable; default: the sum of its partitions)", collect)
     .option("--disklabel <disk=label>", "partition table of a disk, gpt or msdos (repeatable)", collect)
     .option("--json", "print the plan as JSON")
+    .option("--commands", "also list every command the build would run, in order (a dry run: nothing is touched)")
     .option("--lenient", "accept commands removed from kickstart with a warning")
-    .addHelpText("after", "\nExamples:\n  ksimage plan examples/debian-minimal.ks\n  ksimage plan --json --disk-size sda=8G examples/two-disks.ks | jq '.layout.disks[0]'")
-    .action((file: string, opts: PlanCliOptions & { json?: boolean }) => {
+    .addHelpText("after", "\nExamples:\n  ksimage plan examples/debian-minimal.ks\n  ksimage plan --commands examples/debian-minimal.ks\n  ksimage plan --json --disk-size sda=8G examples/two-disks.ks | jq '.layout.disks[0]'")
+    .action(async (file: string, opts: PlanCliOptions & { json?: boolean; commands?: boolean }) => {
       const plan = planFromFile(file, opts);
-      process.stdout.write(opts.json ? JSON.stringify(plan, null, 2) + "\n" : formatPlan(plan));
+      const commands = opts.commands ? (await recordCommands(() => buildAppliance(plan, { handleSignals: false }))).commands.map((c) => c.line) : undefined;
+      if (opts.json) {
+        process.stdout.write(JSON.stringify(commands ? { ...plan, commands } : plan, null, 2) + "\n");
+        return;
+      }
+      process.stdout.write(formatPlan(plan));
+      if (commands) process.stdout.write("\ncommands (device names are placeholders until the build attaches them):\n" + commands.map((c) => `  ${c}\n`).join(""));
     });
 }
 
