@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 node dist/cli.js validate examples/debian-minimal.ks
-node dist/cli.js inspect --pretty examples/debian-minimal.ks
+node dist/cli.js plan examples/debian-minimal.ks
