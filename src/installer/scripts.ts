@@ -1,0 +1,196 @@
+// Run kickstart scripts in order: %pre on the build host, %post in the guest (or on the host with --nochroot).
+import { appendFile, chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { ToolError } from "../errors.js";
+import type { Kickstart, Script } from "../kickstart/model.js";
+import { getLogger, isDryRun, run, tailLines, which, type Teardown } from "../run/index.js";
+import { guestDir, guestExecutable, resolveInRoot } from "./configure/guest.js";
+
+export type ScriptType = Script["type"];
+
+/** A script with --erroronfail that failed: the build stops (and unwinds). */
+export class ScriptError extends ToolError {
+  readonly script: { type: ScriptType; file: string; line: number };
+  constructor(message: string, script: Script, info: { argv: string[]; exitCode?: number; stderrTail?: string[] }) {
+    super(message, info, `the script has --erroronfail; its output is in the build log${script.logfile ? ` and in ${script.logfile}` : ""}`);
+    this.script = { type: script.type, file: script.file, line: script.lineno };
+  }
+}
+
+/** PATH inside the guest: the host's PATH means nothing there. */
+export const CHROOT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/** Every exit code except 0: a failing script is reported here, not by the runner. */
+const FAILURE_CODES = Array.from({ length: 255 }, (_, i) => i + 1);
+
+// The scripts of the given types, in kickstart order.
+export function scriptsOfType(ks: Kickstart, ...types: ScriptType[]): Script[] {
+  return ks.scripts.filter((s) => types.includes(s.type));
+}
+
+// %pre scripts (run on the build host before the disks are made).
+export const preScripts = (ks: Kickstart): Script[] => scriptsOfType(ks, "pre");
+// %post scripts (run after the boot loader configuration, before the SELinux relabel).
+export const postScripts = (ks: Kickstart): Script[] => scriptsOfType(ks, "post");
+// %onerror scripts (and the deprecated %traceback), for a build that failed.
+export const onErrorScripts = (ks: Kickstart): Script[] => scriptsOfType(ks, "onerror", "traceback");
+
+// The argv of a script run inside the guest: chroot ROOT INTERPRETER /tmp/ks-script-N.
+export function chrootScriptArgs(root: string, interpreter: string, guestFile: string): string[] {
+  return ["chroot", root, interpreter, guestFile];
+}
+
+// The argv of a script run on the build host.
+export function hostScriptArgs(interpreter: string, file: string): string[] {
+  return [interpreter, file];
+}
+
+// How a script is named in messages: "%post --nochroot (ks.cfg:12)".
+export function scriptLabel(s: Script): string {
+  const chroot = s.type === "post" && !s.inChroot ? " --nochroot" : "";
+  return `%${s.type}${chroot} (${path.basename(s.file)}:${s.lineno})`;
+}
+
+/** Where and how scripts run. */
+export interface ScriptRunOptions {
+  teardown: Teardown;
+  /** The installed root: needed by %post (and given to --nochroot and %pre-install scripts as INSTALL_ROOT). */
+  root?: string;
+  /** Each output line, e.g. for a progress display; the build log gets them in any case. */
+  onOutput?: (line: string, script: Script) => void;
+}
+
+// Run SCRIPTS in order; a failure is a warning (returned), or a ScriptError with --erroronfail.
+export async function runScripts(scripts: readonly Script[], opts: ScriptRunOptions): Promise<string[]> {
+  const warnings: string[] = [];
+  for (const [i, script] of scripts.entries()) {
+    const warning = await runScript(script, i + 1, opts);
+    if (warning !== undefined) warnings.push(warning);
+  }
+  return warnings;
+}
+
+// %pre: on the build host, before the disks are made.
+export function runPreScripts(ks: Kickstart, opts: ScriptRunOptions): Promise<string[]> {
+  return runScripts(preScripts(ks), opts);
+}
+
+// %post: in the guest at ROOT (or on the host with --nochroot and INSTALL_ROOT=ROOT).
+export function runPostScripts(ks: Kickstart, root: string, opts: ScriptRunOptions): Promise<string[]> {
+  return runScripts(postScripts(ks), { ...opts, root });
+}
+
+interface Prepared {
+  argv: string[];
+  env: Record<string, string>;
+  cwd: string;
+  /** Host path of the script file, removed afterwards. */
+  file: string;
+  missing?: string;
+}
+
+function runsInChroot(s: Script, root: string | undefined): root is string {
+  return s.type === "post" && s.inChroot && root !== undefined;
+}
+
+// Write the script where it will run and work out its argv; the file's removal is registered at once.
+async function prepare(s: Script, n: number, opts: ScriptRunOptions, hostDir: () => Promise<string>): Promise<Prepared> {
+  const name = `ks-script-${n}`;
+  if (runsInChroot(s, opts.root)) {
+    const root = opts.root;
+    const tmp = isDryRun() ? path.join(root, "tmp") : await guestTmp(root);
+    const found = isDryRun() || (await guestHasInterpreter(root, s.interp));
+    return { argv: chrootScriptArgs(root, s.interp, `/tmp/${name}`), env: { PATH: CHROOT_PATH }, cwd: "/", file: path.join(tmp, name), missing: found ? undefined : "in the guest" };
+  }
+  const file = path.join(await hostDir(), name);
+  const env: Record<string, string> = {};
+  if (opts.root !== undefined && s.type !== "pre") env.INSTALL_ROOT = opts.root;
+  // appliance-creator ran --nochroot scripts from the directory it was started in; never from inside the image.
+  const here = process.cwd();
+  const inside = opts.root !== undefined && (here === opts.root || here.startsWith(`${opts.root}/`));
+  const found = isDryRun() || (await which(s.interp)) !== undefined;
+  return { argv: hostScriptArgs(s.interp, file), env, cwd: inside ? "/" : here, file, missing: found ? undefined : "on the build host" };
+}
+
+// The guest's /tmp, created world-writable and sticky if the tree has none.
+async function guestTmp(root: string): Promise<string> {
+  const existing = await resolveInRoot(root, "/tmp");
+  if (existing !== undefined) return existing;
+  const tmp = await guestDir(root, "/tmp");
+  await chmod(tmp, 0o1777);
+  return tmp;
+}
+
+async function guestHasInterpreter(root: string, interpreter: string): Promise<boolean> {
+  if (!interpreter.includes("/")) return (await guestExecutable(root, interpreter)) !== undefined;
+  return (await resolveInRoot(root, interpreter)) !== undefined;
+}
+
+// Run one script; returns a warning for a tolerated failure.
+async function runScript(s: Script, n: number, opts: ScriptRunOptions): Promise<string | undefined> {
+  const log = getLogger();
+  const label = scriptLabel(s);
+  let hostTmp: string | undefined;
+  const hostDir = async (): Promise<string> => {
+    if (isDryRun()) return path.join(os.tmpdir(), "ksimage-scripts");
+    hostTmp = await mkdtemp(path.join(os.tmpdir(), "ksimage-scripts-"));
+    return hostTmp;
+  };
+  const p = await prepare(s, n, opts, hostDir);
+  const handle = opts.teardown.defer(`remove the script file ${p.file}`, () => removeFiles(p.file, hostTmp));
+  const output: string[] = [];
+  try {
+    if (p.missing !== undefined) return fail(s, label, `interpreter ${s.interp} not found ${p.missing}`, p.argv, 127, []);
+    if (!isDryRun()) {
+      await writeFile(p.file, s.body, { mode: 0o700 });
+      await chmod(p.file, 0o700);
+    }
+    log.info({ script: label, interpreter: s.interp }, `running ${label}`);
+    const onLine = (stream: "stdout" | "stderr") => (line: string) => {
+      output.push(line);
+      log.info({ script: label, stream }, line);
+      opts.onOutput?.(line, s);
+    };
+    const result = await run(p.argv, {
+      cwd: p.cwd,
+      env: p.env,
+      allowExitCodes: FAILURE_CODES,
+      onStdoutLine: onLine("stdout"),
+      onStderrLine: onLine("stderr"),
+      reason: `run ${label}`,
+    });
+    if (result.exitCode === 0) return undefined;
+    return fail(s, label, `failed with exit code ${result.exitCode}`, p.argv, result.exitCode, tailLines(result.stderr));
+  } finally {
+    if (s.logfile !== null && !isDryRun()) await writeScriptLog(s, opts.root, output);
+    await removeFiles(p.file, hostTmp);
+    handle.release();
+  }
+}
+
+function fail(s: Script, label: string, what: string, argv: string[], exitCode: number, stderrTail: string[]): string {
+  const message = `${label} ${what}`;
+  if (s.errorOnFail) throw new ScriptError(message, s, { argv, exitCode, stderrTail });
+  getLogger().warn({ script: label, exitCode }, `${message} (no --erroronfail: the build goes on)`);
+  return `${message}; the build goes on (the script has no --erroronfail)`;
+}
+
+// --log FILE: append the output, to FILE inside the guest for chrooted scripts, on the host otherwise (as Anaconda).
+async function writeScriptLog(s: Script, root: string | undefined, lines: string[]): Promise<void> {
+  const text = lines.length === 0 ? "" : `${lines.join("\n")}\n`;
+  const logfile = s.logfile as string;
+  if (runsInChroot(s, root)) {
+    const dir = await guestDir(root, path.posix.dirname(path.posix.resolve("/", logfile)));
+    await appendFile(path.join(dir, path.posix.basename(logfile)), text);
+    return;
+  }
+  await mkdir(path.dirname(path.resolve(logfile)), { recursive: true });
+  await appendFile(path.resolve(logfile), text);
+}
+
+async function removeFiles(file: string, hostTmp: string | undefined): Promise<void> {
+  if (isDryRun()) return;
+  await rm(file, { force: true });
+  if (hostTmp !== undefined) await rm(hostTmp, { recursive: true, force: true });
+}
