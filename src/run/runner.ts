@@ -6,7 +6,7 @@ import { forgetChild, trackChild } from "./children.js";
 import { isDryRun, recordCommand } from "./dry-run.js";
 import { toolFailure } from "./failure.js";
 import { getLogger } from "./logger.js";
-import { redact, redactArgv, shellQuote } from "./shell-quote.js";
+import { REDACTED, redact, redactArgv, shellQuote } from "./shell-quote.js";
 
 /** Options of one run() call. */
 export interface RunOptions {
@@ -28,6 +28,8 @@ export interface RunOptions {
   onStderrLine?: (line: string) => void;
   /** Exit codes that count as success besides 0 (e.g. grep's 1). */
   allowExitCodes?: readonly number[];
+  /** Keep stdout out of the log (it is a secret itself, e.g. a password hash). */
+  secretOutput?: boolean;
 }
 
 /** What a successful (or dry) run returns. */
@@ -70,7 +72,7 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
       signal: result.signal,
       code: result.code,
       durationMs: Math.round(result.durationMs),
-      stdout: clip(redact(stdout, secrets)),
+      stdout: opts.secretOutput ? REDACTED : clip(redact(stdout, secrets)),
       stderr: clip(redact(stderr, secrets)),
     },
     `${path.basename(file)} exited ${result.exitCode ?? result.signal ?? result.code ?? "?"}`,

@@ -15,7 +15,7 @@ export function opensslPasswdArgs(): string[] {
 
 // Hash PLAIN with SHA-512 crypt ($6$, random salt); the password goes on stdin only and is masked in every log.
 export async function cryptSha512(plain: string): Promise<string> {
-  const { stdout } = await run(opensslPasswdArgs(), { input: `${plain}\n`, secrets: [plain], reason: "hash a password with SHA-512 crypt" });
+  const { stdout } = await run(opensslPasswdArgs(), { input: `${plain}\n`, secrets: [plain], secretOutput: true, reason: "hash a password with SHA-512 crypt" });
   const hash = stdout.trim();
   if (!/^\$6\$[^:\n]+$/.test(hash)) throw new KsimageError("openssl passwd -6 did not print a SHA-512 crypt hash");
   return hash;

@@ -137,3 +137,23 @@ describe("run", () => {
     await expect(run([])).rejects.toThrow(/empty command/);
   });
 });
+
+describe("run(): secretOutput", () => {
+  it("keeps a secret stdout (a password hash) out of the log but returns it", async () => {
+    const { mkdtempSync, readFileSync } = await import("node:fs");
+    const os = await import("node:os");
+    const pathMod = await import("node:path");
+    const { createLogger, getLogger, setLogger } = await import("../../../src/run/index.js");
+    const dir = mkdtempSync(pathMod.join(os.tmpdir(), "ksimage-secret-"));
+    const file = pathMod.join(dir, "log.jsonl");
+    const saved = getLogger();
+    setLogger(createLogger({ file }));
+    try {
+      const r = await run(["cat"], { input: "$6$salt$HASHVALUE\n", secretOutput: true });
+      expect(r.stdout.trim()).toBe("$6$salt$HASHVALUE");
+    } finally {
+      setLogger(saved);
+    }
+    expect(readFileSync(file, "utf8")).not.toContain("HASHVALUE");
+  });
+});
