@@ -1,0 +1,44 @@
+// Run the planned conversions: disks in parallel, each disk's formats in turn; write .partial, check, then rename.
+import { rename, rm } from "node:fs/promises";
+import path from "node:path";
+import { getLogger, isDryRun, run, type Teardown } from "../run/index.js";
+import type { DiskJob } from "./plan.js";
+import { checkImage } from "./qemu-img.js";
+
+/** One finished conversion and its wall-clock time. */
+export interface JobResult {
+  job: DiskJob;
+  seconds: number;
+}
+
+// Convert one disk into one format. Its files are registered for removal before anything is written.
+export async function runDiskJob(job: DiskJob, teardown: Teardown): Promise<JobResult> {
+  if (job.inPlace) return { job, seconds: 0 };
+  teardown.defer(`remove ${path.basename(job.output)}`, async () => {
+    await rm(job.partial, { force: true });
+    await rm(job.output, { force: true });
+  });
+  const started = performance.now();
+  const what = job.codec === null ? job.format : `${job.format} (${job.codec})`;
+  await run(job.argv, { reason: `convert disk ${job.disk} to ${what}` });
+  if (job.checkFormat !== null) await checkImage(job.partial, job.checkFormat);
+  if (!isDryRun()) await rename(job.partial, job.output);
+  const seconds = (performance.now() - started) / 1000;
+  getLogger().info({ disk: job.disk, format: job.format, codec: job.codec, output: job.output, seconds }, `wrote ${path.basename(job.output)} in ${seconds.toFixed(1)} s`);
+  return { job, seconds };
+}
+
+// Run every queue at once and each queue in order; wait for all before reporting the first failure,
+// so that no conversion is still writing when the caller removes the files.
+export async function runQueues(queues: readonly DiskJob[][], teardown: Teardown): Promise<JobResult[]> {
+  const settled = await Promise.allSettled(
+    queues.map(async (queue) => {
+      const done: JobResult[] = [];
+      for (const job of queue) done.push(await runDiskJob(job, teardown));
+      return done;
+    }),
+  );
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed !== undefined) throw failed.reason;
+  return settled.flatMap((s) => (s.status === "fulfilled" ? s.value : []));
+}
