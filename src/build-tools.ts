@@ -1,6 +1,9 @@
 // Check, before anything is created, that every host tool the build will run is installed, and say why each is needed.
 import { KsimageError } from "./errors.js";
+import { bootloaderTools } from "./installer/bootloader/tools.js";
 import { liveimgTools } from "./installer/liveimg.js";
+import { packageTools } from "./installer/packages.js";
+import { outputTools } from "./output/index.js";
 import { deviceMapperAvailable, mapTools } from "./partition/map.js";
 import { mkfsTools } from "./partition/mkfs.js";
 import { mountTools } from "./partition/mount.js";
@@ -23,6 +26,10 @@ export async function buildTools(plan: BuildPlan): Promise<ToolNeed[]> {
     ...mkfsTools(plan.layout),
     ...mountTools(),
     ...(plan.source.kind === "liveimg" ? liveimgTools(plan.source) : []),
+    ...packageTools(plan.packages),
+    ...bootloaderTools(plan.bootloader, { plainPassword: plan.ks.bootloader.password !== null && !plan.ks.bootloader.isCrypted }),
+    { tool: "fstrim", reason: "discard free blocks before conversion" },
+    ...outputTools({ ...plan.output, uefi: plan.bootloader.firmware === "uefi" }),
   ];
   const seen = new Set<string>();
   return all.filter((n) => !seen.has(n.tool) && seen.add(n.tool));

@@ -3,7 +3,14 @@ import { existsSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { KsimageError, PlanError } from "./errors.js";
+import { installBootloader } from "./installer/bootloader/install.js";
+import { configureSystem } from "./installer/configure/index.js";
+import { relabelSystem } from "./installer/configure/selinux.js";
 import { installLiveimg } from "./installer/liveimg.js";
+import { installPackages, rootFstypeOf } from "./installer/packages.js";
+import { runPostScripts, runPreScripts } from "./installer/scripts.js";
+import type { InstallProgress } from "./installer/types.js";
+import { collectPackages, writeOutputs, type OutputReport, type PackageManifest } from "./output/index.js";
 import type { BuildPlan } from "./plan.js";
 import { checkTools } from "./build-tools.js";
 import { createDiskFile, partialPath, type DiskFile } from "./partition/disk-files.js";
@@ -12,7 +19,7 @@ import { deviceMapperAvailable, mapPartitions, type MapMethod, type MappedDisk }
 import { makeFilesystems } from "./partition/mkfs.js";
 import { mountsUnder, mountTargets } from "./partition/mount.js";
 import { partitionDisk } from "./partition/parted.js";
-import { getLogger, installSignalHandlers, isDryRun, run, Teardown, type TeardownReport } from "./run/index.js";
+import { getLogger, installSignalHandlers, isDryRun, run, Teardown, type DeferHandle, type TeardownReport } from "./run/index.js";
 
 export interface BuildOptions {
   /** Use this directory as the work directory (it is never removed); default: a fresh one under tmpdir. */
@@ -27,10 +34,19 @@ export interface BuildOptions {
   handleSignals?: boolean;
   /** Force a partition mapping method (default: kpartx with device-mapper, else loop + partx). */
   mapMethod?: MapMethod;
+  /** --cache DIR: package downloads and metadata kept between builds. */
+  cacheDir?: string;
+  /** Package installation progress (packages done of total), for a live counter. */
+  onProgress?: (p: InstallProgress) => void;
 }
 
 export interface BuildResult {
   outputs: string[];
+  /** Every file the output stage wrote, with sizes and times (absent in a dry run). */
+  report: OutputReport | undefined;
+  warnings: string[];
+  /** Seconds each step took, in order. */
+  steps: { step: string; seconds: number }[];
   workdir: string;
   workdirKept: boolean;
 }
@@ -48,20 +64,33 @@ interface BuildContext {
   disks: Record<string, DiskFile>;
   mapped: Record<string, MappedDisk>;
   cancelled: boolean;
+  warnings: string[];
+  manifest: PackageManifest | undefined;
+  report: OutputReport | undefined;
+  /** Removal of the published raw disks, released once every output is written. */
+  published: DeferHandle[];
 }
 
 type Step = [title: string, run: (ctx: BuildContext) => Promise<void>];
 
 const STEPS: Step[] = [
+  ["run %pre scripts", runPre],
   ["create disk files", createDisks],
   ["partition", partitionDisks],
   ["map partitions", mapDisks],
   ["mkfs", makeAllFilesystems],
   ["mount", mountAll],
-  ["install liveimg", installTree],
+  ["install", installTree],
   ["write /etc/fstab", (ctx) => writeFstab(ctx.plan.layout, ctx.plan.name, ctx.root)],
+  ["configure the system", configure],
+  ["install the boot loader", bootloader],
+  ["run %post scripts", runPost],
+  ["relabel (SELinux)", relabel],
+  ["record installed packages", recordPackages],
+  ["trim free space", trimFilesystems],
   ["unmount and unmap", releaseDevices],
-  ["publish outputs", publishOutputs],
+  ["publish raw disks", publishOutputs],
+  ["convert and describe", convertOutputs],
 ];
 
 // Build every disk of PLAN into its raw output file; a failed or interrupted build leaves no file that looks finished.
@@ -83,16 +112,20 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
     const devices = new Teardown();
     outer.defer("remove unfinished output files", () => unwindOrThrow(files));
     outer.defer("unmount and unmap", () => unwindOrThrow(devices));
-    ctx = { plan, opts, workdir, root: path.join(workdir, "root"), files, devices, disks: {}, mapped: {}, cancelled: false };
+    ctx = { plan, opts, workdir, root: path.join(workdir, "root"), files, devices, disks: {}, mapped: {}, cancelled: false, warnings: [], manifest: undefined, report: undefined, published: [] };
+    const steps: { step: string; seconds: number }[] = [];
     for (const [i, [title, step]] of STEPS.entries()) {
       if (ctx.cancelled) throw new KsimageError("the build was interrupted");
       const elapsed = ((Date.now() - started) / 1000).toFixed(1);
       opts.log?.(`[${i + 1}/${STEPS.length}] ${title} (${elapsed} s)`);
       getLogger().info({ step: title }, `step ${i + 1}/${STEPS.length}: ${title}`);
+      const t0 = Date.now();
       await step(ctx);
+      steps.push({ step: title, seconds: (Date.now() - t0) / 1000 });
     }
-    opts.log?.(`done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${plan.outputs.map((o) => o.path).join(", ")}`);
-    return { outputs: plan.outputs.map((o) => o.path), workdir, workdirKept: opts.keepWorkdir === true || opts.workdir !== undefined };
+    const outputs = ctx.report ? ctx.report.files.map((f) => f.path) : plan.outputs.map((o) => o.path);
+    opts.log?.(`done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${outputs.join(", ")}`);
+    return { outputs, report: ctx.report, warnings: ctx.warnings, steps, workdir, workdirKept: opts.keepWorkdir === true || opts.workdir !== undefined };
   } finally {
     const report = await outer.unwind();
     removeHandlers();
@@ -105,10 +138,10 @@ async function checkPlanCanBuild(plan: BuildPlan): Promise<void> {
   if (plan.layout.needsDeviceMapper && !(await deviceMapperAvailable())) {
     throw new PlanError("LVM needs the device-mapper kernel driver, which this host does not have", undefined, "use plain partitions (part) instead of volgroup/logvol");
   }
-  if (plan.source.kind !== "liveimg") {
-    throw new PlanError(`nothing to install: ${plan.source.reason}`, undefined, "add e.g. liveimg --url=file:///path/to/root.tar");
+  if (plan.source.kind === "none") {
+    throw new PlanError(`nothing to install: ${plan.source.reason}`, undefined, "add %packages, or liveimg --url=file:///path/to/root.tar");
   }
-  if (!isDryRun() && !existsSync(plan.source.path)) {
+  if (plan.source.kind === "liveimg" && !isDryRun() && !existsSync(plan.source.path)) {
     const pos = { file: plan.kickstart, line: plan.source.line, includeStack: [plan.kickstart] };
     throw new PlanError(`liveimg --url=${plan.source.url}: ${plan.source.path} does not exist`, pos);
   }
@@ -180,9 +213,94 @@ async function mountAll(ctx: BuildContext): Promise<void> {
   await mountTargets(ctx.plan.layout, ctx.mapped, ctx.root, ctx.devices);
 }
 
+async function runPre(ctx: BuildContext): Promise<void> {
+  ctx.warnings.push(...(await runPreScripts(ctx.plan.ks, { teardown: ctx.devices })));
+}
+
 async function installTree(ctx: BuildContext): Promise<void> {
-  if (ctx.plan.source.kind !== "liveimg") return;
-  await installLiveimg(ctx.plan.source, ctx.root, ctx.workdir, ctx.devices);
+  if (ctx.plan.source.kind === "liveimg") {
+    await installLiveimg(ctx.plan.source, ctx.root, ctx.workdir, ctx.devices);
+    return;
+  }
+  await installPackages({
+    source: ctx.plan.packages,
+    root: ctx.root,
+    workdir: ctx.workdir,
+    teardown: ctx.devices,
+    rootFstype: rootFstypeOf(ctx.plan.layout),
+    ...(ctx.opts.cacheDir ? { cacheDir: ctx.opts.cacheDir } : {}),
+    ...(ctx.opts.onProgress ? { onProgress: ctx.opts.onProgress } : {}),
+  });
+}
+
+async function configure(ctx: BuildContext): Promise<void> {
+  ctx.warnings.push(...(await configureSystem({ ks: ctx.plan.ks, root: ctx.root, teardown: ctx.devices, ...(ctx.opts.log ? { log: ctx.opts.log } : {}) })));
+}
+
+async function bootloader(ctx: BuildContext): Promise<void> {
+  const rawFiles = Object.fromEntries(Object.entries(ctx.disks).map(([name, f]) => [name, f.path]));
+  await installBootloader({
+    ks: ctx.plan.ks,
+    layout: ctx.plan.layout,
+    plan: ctx.plan.bootloader,
+    root: ctx.root,
+    devices: ctx.mapped,
+    rawFiles,
+    teardown: ctx.devices,
+    ...(ctx.opts.log ? { log: ctx.opts.log } : {}),
+  });
+}
+
+async function runPost(ctx: BuildContext): Promise<void> {
+  ctx.warnings.push(...(await runPostScripts(ctx.plan.ks, ctx.root, { teardown: ctx.devices })));
+}
+
+async function relabel(ctx: BuildContext): Promise<void> {
+  ctx.warnings.push(...(await relabelSystem({ ks: ctx.plan.ks, root: ctx.root, teardown: ctx.devices })));
+}
+
+// Read the package database of the image now: after unmount it is gone.
+async function recordPackages(ctx: BuildContext): Promise<void> {
+  if (isDryRun()) return;
+  ctx.manifest = await collectPackages(ctx.root);
+}
+
+// Discard free blocks so the raw files (and every conversion) stay small (HOST-NOTES §3 step 6).
+async function trimFilesystems(ctx: BuildContext): Promise<void> {
+  const mounts = [...ctx.plan.layout.mounts].filter((m) => m.fstype !== "vfat" && m.options.length === 0).reverse();
+  for (const m of mounts) {
+    const target = path.join(ctx.root, m.mountpoint);
+    await run(["fstrim", target], { reason: "discard free blocks before the image is converted", allowExitCodes: [1, 32] });
+  }
+}
+
+// Convert the published raw disks into the requested formats, descriptors and SHA256SUMS.
+async function convertOutputs(ctx: BuildContext): Promise<void> {
+  const o = ctx.plan.output;
+  const plainRaw = o.formats.includes("raw") && o.compress === "none";
+  ctx.report = await writeOutputs(
+    {
+      name: ctx.plan.name,
+      version: o.version,
+      release: o.release,
+      arch: "x86_64",
+      disks: ctx.plan.outputs.map((out) => ({ name: out.disk, rawPath: out.path, sizeBytes: ctx.plan.layout.disks.find((d) => d.name === out.disk)?.sizeBytes ?? 0 })),
+      formats: o.formats,
+      compress: o.compress,
+      ...(o.compressLevel !== undefined ? { compressLevel: o.compressLevel } : {}),
+      vcpu: o.vcpu,
+      memoryMiB: o.memoryMiB,
+      networks: ctx.plan.ks.network,
+      uefi: ctx.plan.bootloader.firmware === "uefi",
+      checksum: o.checksum,
+      outdir: ctx.plan.outdir,
+      ...(ctx.manifest ? { packages: ctx.manifest } : {}),
+      package: o.package,
+      include: o.include,
+    },
+    { teardown: ctx.files, removeInputs: !plainRaw },
+  );
+  for (const handle of ctx.published) handle.release();
 }
 
 // Unmount everything and detach every loop device now: the disk files are only complete afterwards.
@@ -190,13 +308,14 @@ async function releaseDevices(ctx: BuildContext): Promise<void> {
   await unwindOrThrow(ctx.devices);
 }
 
-// The very last step: each .partial becomes its final name by one rename, so no half-built file looks finished.
+// Each .partial becomes its final name by one rename; until the conversions succeed it is still removed on failure.
 async function publishOutputs(ctx: BuildContext): Promise<void> {
   for (const out of ctx.plan.outputs) {
     const file = ctx.disks[out.disk];
     if (file === undefined) continue;
     if (!isDryRun()) await rename(file.path, out.path);
     file.removal.release();
+    ctx.published.push(ctx.files.defer(`remove ${out.path}`, () => rm(out.path, { force: true })));
     getLogger().info({ output: out.path }, `wrote ${out.path}`);
   }
 }

@@ -1,13 +1,19 @@
 // From a parsed kickstart to the BuildPlan: everything decided before a disk is touched, as pure data.
 import path from "node:path";
 import { PlanError } from "./errors.js";
+import { planBootloader } from "./installer/bootloader/plan.js";
+import type { BootloaderPlan, Firmware } from "./installer/bootloader/types.js";
+import { choosePackageSource, type SourceOptions } from "./installer/source.js";
+import type { PackageSource } from "./installer/types.js";
 import type { Kickstart } from "./kickstart/model.js";
+import type { CompressChoice, FormatName, PackageKind } from "./output/index.js";
 import { planLayout, type LayoutOptions } from "./partition/layout.js";
 import type { LayoutPlan } from "./partition/types.js";
 
 /** Where the installed tree comes from. */
 export type InstallSource =
   | { kind: "liveimg"; url: string; path: string; format: "tar" | "tar.gz" | "tar.xz" | "tar.zst" | "tar.bz2" | "image"; line: number }
+  | { kind: "packages"; backend: PackageSource["backend"] }
   | { kind: "none"; reason: string };
 
 /** One output file of the build. */
@@ -17,21 +23,59 @@ export interface OutputPlan {
   path: string;
 }
 
+/** What the output stage makes of the raw disks (appliance-creator's -f, --compress, --vcpu, ...). */
+export interface OutputSettings {
+  formats: FormatName[];
+  compress: CompressChoice;
+  compressLevel?: number;
+  vcpu: number;
+  memoryMiB: number;
+  checksum: boolean;
+  version: string | null;
+  release: string | null;
+  package: PackageKind;
+  include: string[];
+}
+
 export interface BuildPlan {
   name: string;
   kickstart: string;
+  /** The parsed kickstart the steps configure the system from. */
+  ks: Kickstart;
   outdir: string;
   /** Directory of this appliance's outputs: <outdir>/<name>. */
   applianceDir: string;
   layout: LayoutPlan;
   source: InstallSource;
+  /** The package manager, repositories and package set (null: liveimg, or nothing to install). */
+  packages: PackageSource | null;
+  bootloader: BootloaderPlan;
+  /** Raw disk images the disk steps write (the output stage converts them). */
   outputs: OutputPlan[];
+  output: OutputSettings;
 }
 
 export interface PlanOptions extends LayoutOptions {
   name?: string;
   outdir?: string;
+  firmware?: Firmware;
+  output?: Partial<OutputSettings>;
+  /** Package source choices (backend, suite, variant, releasever...). */
+  sources?: SourceOptions;
 }
+
+/** appliance-creator's defaults: one vCPU, 512 MiB, raw output. */
+export const DEFAULT_OUTPUT: OutputSettings = {
+  formats: ["raw"],
+  compress: "default",
+  vcpu: 1,
+  memoryMiB: 512,
+  checksum: false,
+  version: null,
+  release: null,
+  package: "none",
+  include: [],
+};
 
 /** Recognize a liveimg file by its name: a root tarball or a filesystem image. */
 export function liveimgFormat(file: string): Extract<InstallSource, { kind: "liveimg" }>["format"] {
@@ -56,7 +100,7 @@ function planSource(ks: Kickstart): InstallSource {
     const file = decodeURIComponent(live.url.slice("file://".length));
     return { kind: "liveimg", url: live.url, path: file, format: liveimgFormat(file), line: live.lineno ?? 0 };
   }
-  return { kind: "none", reason: "no installation source that builds without a package manager (liveimg --url=file://...)" };
+  return { kind: "none", reason: "no installation source: add %packages (with url/repo, or the host's own package sources) or liveimg --url=file://..." };
 }
 
 /** Default appliance name: the kickstart's base name without extension. */
@@ -74,5 +118,16 @@ export function buildPlan(ks: Kickstart, opts: PlanOptions = {}): BuildPlan {
   const applianceDir = path.join(outdir, name);
   const layout = planLayout(ks, opts);
   const outputs = layout.disks.map((d) => ({ disk: d.name, format: "raw" as const, path: path.join(applianceDir, `${name}-${d.name}.raw`) }));
-  return { name, kickstart: ks.file, outdir, applianceDir, layout, source: planSource(ks), outputs };
+  const bootloader = planBootloader(ks, layout, opts.firmware ? { firmware: opts.firmware } : {});
+  const output = { ...DEFAULT_OUTPUT, ...opts.output };
+  return { name, kickstart: ks.file, ks, outdir, applianceDir, layout, source: planSource(ks), packages: null, bootloader, outputs, output };
+}
+
+/** The whole plan, with the package source resolved (the one step that reads repository metadata). */
+export async function planAppliance(ks: Kickstart, opts: PlanOptions = {}): Promise<BuildPlan> {
+  const plan = buildPlan(ks, opts);
+  if (plan.source.kind === "liveimg") return plan;
+  const packages = await choosePackageSource(ks, opts.sources ?? {});
+  if (packages === null) return plan;
+  return { ...plan, packages, source: { kind: "packages", backend: packages.backend } };
 }

@@ -1,25 +1,119 @@
-// The appliance-creator-compatible command line. Until `build` exists it checks the kickstart only.
-import { Command, CommanderError } from "commander";
-import { parseKickstart } from "../kickstart/parser.js";
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "./errors.js";
+// The appliance-creator-compatible command line: its 19 options, default name, output layout and exit codes.
+import { Command, CommanderError, Option } from "commander";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { UsageError } from "../errors.js";
+import { FORMAT_NAMES, PACKAGE_KINDS } from "../output/index.js";
+import { buildFromFile, type BuildCliOptions } from "./build.js";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, reportError } from "./errors.js";
+
+interface AcOptions {
+  config: string;
+  name?: string;
+  version?: string;
+  release?: string;
+  vmem?: string;
+  vcpu?: string;
+  checksum?: boolean;
+  format: string;
+  compress: boolean;
+  package: string;
+  include?: string[];
+  outdir: string;
+  tmpdir: string;
+  cache?: string;
+  debug?: boolean;
+  verbose?: boolean;
+  quiet?: boolean;
+  logfile?: string;
+}
+
+/** appliance-creator's default name: the kickstart's base name and the build time, <name>-YYYYMMDDHHMM. */
+export function defaultApplianceName(config: string, now = new Date()): string {
+  const base = path.basename(config).replace(/\.ks$/, "");
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${base}-${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}${p(now.getHours())}${p(now.getMinutes())}`;
+}
+
+// -c may name a URL, as in appliance-creator: fetch it into a private file.
+async function localConfig(config: string): Promise<string> {
+  if (config.startsWith("file://")) return decodeURIComponent(config.slice(7));
+  if (!/^https?:\/\//.test(config)) return config;
+  const res = await fetch(config);
+  if (!res.ok) throw new UsageError(`cannot fetch the kickstart ${config}: HTTP ${res.status}`);
+  const dir = mkdtempSync(path.join(os.tmpdir(), "ksimage-ks-"));
+  const file = path.join(dir, path.basename(new URL(config).pathname) || "ks.cfg");
+  writeFileSync(file, await res.text());
+  return file;
+}
+
+function program(): Command {
+  const collect = (v: string, prev: string[] = []) => [...prev, v];
+  return new Command("appliance-creator")
+    .description("Build an appliance from a kickstart file (ksimage's appliance-creator-compatible command line)")
+    .requiredOption("-c, --config <ks>", "path or URL of the kickstart")
+    .option("-n, --name <name>", "name of the appliance (default: <kickstart base name>-YYYYMMDDHHMM)")
+    .option("--version <version>", "appliance version (virt-image XML); also $releasever")
+    .option("--release <release>", "appliance release (virt-image XML)")
+    .option("--vmem <MiB>", "memory in MiB for the descriptors", "512")
+    .option("--vcpu <n>", "virtual CPUs for the descriptors", "1")
+    .option("--checksum", "sha256 checksums in the virt-image XML")
+    .addOption(new Option("-f, --format <format>", "disk format").choices(FORMAT_NAMES.filter((f) => f !== "ova")).default("raw"))
+    .option("--no-compress", "do not compress the disk images")
+    .addOption(new Option("-p, --package <type>", "package the outputs").choices([...PACKAGE_KINDS]).default("none"))
+    .option("-i, --include <path>", "file or directory copied into the outputs (repeatable)", collect)
+    .option("-o, --outdir <dir>", "output directory", ".")
+    .option("-t, --tmpdir <dir>", "temporary directory", "/var/tmp")
+    .option("--cache <dir>", "package cache directory")
+    .option("-d, --debug", "debug output (stack traces on errors)")
+    .option("-v, --verbose", "verbose output")
+    .option("-q, --quiet", "no progress output")
+    .option("--logfile <file>", "log file")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+}
+
+/** Map appliance-creator's options onto `ksimage build`; raw stays uncompressed, as appliance-creator writes it. */
+export function toBuildOptions(o: AcOptions): BuildCliOptions {
+  for (const [flag, value] of [["--vmem", o.vmem], ["--vcpu", o.vcpu]] as const) {
+    if (value !== undefined && !/^[1-9]\d*$/.test(value)) throw new UsageError(`${flag} must be a positive whole number, got "${value}"`);
+  }
+  return {
+    name: o.name ?? defaultApplianceName(o.config),
+    outdir: o.outdir,
+    format: [o.format],
+    compress: o.format === "raw" || !o.compress ? "none" : undefined,
+    vcpu: o.vcpu,
+    vmem: o.vmem,
+    checksum: o.checksum === true,
+    ...(o.version ? { version: o.version, releasever: o.version } : {}),
+    ...(o.release ? { release: o.release } : {}),
+    package: o.package,
+    include: o.include ?? [],
+    tmpdir: o.tmpdir,
+    ...(o.cache ? { cache: o.cache } : {}),
+    ...(o.logfile ? { logfile: o.logfile } : {}),
+    quiet: o.quiet === true,
+  };
+}
 
 /** Run appliance-creator's command line; returns the exit code (0 done, 1 failed, 2 usage). */
 export async function applianceCreatorMain(argv: string[]): Promise<number> {
-  const program = new Command("appliance-creator")
-    .description("Build an appliance from a kickstart (ksimage's appliance-creator-compatible entry)")
-    .requiredOption("-c, --config <ks>", "path to the kickstart file")
-    .option("-n, --name <name>", "name of the appliance")
-    .exitOverride();
+  const cmd = program();
   try {
-    await program.parseAsync(argv, { from: "user" });
+    await cmd.parseAsync(argv, { from: "user" });
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     throw e;
   }
-  const { config } = program.opts<{ config: string }>();
-  const r = parseKickstart(config);
-  for (const d of r.diagnostics) process.stderr.write(`${d.file}:${d.line}: ${d.message}\n`);
-  if (r.error) return EXIT_FAILED;
-  process.stderr.write(`appliance-creator: ${config} is a valid kickstart; building images is not implemented yet in this version of ksimage\n`);
-  return EXIT_FAILED;
+  const o = cmd.opts<AcOptions>();
+  try {
+    const opts = toBuildOptions(o);
+    const config = await localConfig(o.config);
+    return await buildFromFile(config, opts);
+  } catch (e) {
+    const code = reportError(e, { debug: o.debug === true });
+    return code === EXIT_USAGE ? EXIT_USAGE : EXIT_FAILED;
+  }
 }

@@ -1,8 +1,12 @@
-// `ksimage build KS --outdir DIR`: plan the appliance, then build its raw disk images (needs root).
+// `ksimage build KS`: plan the appliance, build its disks, convert and describe them (needs root).
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { buildAppliance } from "../build.js";
-import { KsimageError } from "../errors.js";
+import { bootImage } from "../boot/boot-image.js";
+import { buildAppliance, type BuildResult } from "../build.js";
+import { KsimageError, UsageError } from "../errors.js";
+import { FORMAT_NAMES, PACKAGE_KINDS, type CompressChoice, type FormatName, type PackageKind } from "../output/index.js";
+import type { BuildPlan, OutputSettings } from "../plan.js";
 import { createLogger, setLogger } from "../run/index.js";
 import { collect } from "./options.js";
 import { planFromFile, type PlanCliOptions } from "./plan.js";
@@ -11,6 +15,23 @@ export interface BuildCliOptions extends PlanCliOptions {
   tmpdir?: string;
   keepWorkdir?: boolean;
   logfile?: string;
+  format?: string[];
+  compress?: string | boolean;
+  compressLevel?: string;
+  vcpu?: string;
+  vmem?: string;
+  checksum?: boolean;
+  releasever?: string;
+  suite?: string;
+  variant?: string;
+  cache?: string;
+  bootTest?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+  version?: string;
+  release?: string;
+  package?: string;
+  include?: string[];
 }
 
 // Loop devices and mounts need root; say which commands do not.
@@ -18,24 +39,116 @@ export function requireRoot(uid: number | undefined = process.getuid?.()): void 
   if (uid === 0) return;
   throw new KsimageError(
     "ksimage build must run as root: it attaches loop devices and mounts filesystems",
-    "run it with sudo; ksimage validate, inspect and plan work without root",
+    "run it with sudo; ksimage validate, inspect, plan and doctor work without root",
   );
+}
+
+function positiveInt(value: string | undefined, what: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) <= 0) throw new UsageError(`${what} must be a positive whole number, got "${value}"`);
+  return Number(value);
+}
+
+/** The output settings the command line asks for; UsageError for values that make no sense. */
+export function outputSettings(opts: BuildCliOptions): Partial<OutputSettings> {
+  const formats = (opts.format ?? []).flatMap((f) => f.split(","));
+  for (const f of formats) if (!(FORMAT_NAMES as readonly string[]).includes(f)) throw new UsageError(`unknown format "${f}" (use ${FORMAT_NAMES.join(", ")})`);
+  let compress: CompressChoice | undefined;
+  if (opts.compress === false) compress = "none";
+  else if (typeof opts.compress === "string") {
+    if (!["xz", "zstd", "zlib", "none"].includes(opts.compress)) throw new UsageError(`--compress must be xz, zstd, zlib or none, got "${opts.compress}"`);
+    compress = opts.compress as CompressChoice;
+  }
+  if (opts.package !== undefined && !(PACKAGE_KINDS as readonly string[]).includes(opts.package)) {
+    throw new UsageError(`unknown package type "${opts.package}" (use ${PACKAGE_KINDS.join(", ")})`);
+  }
+  const level = opts.compressLevel === undefined ? undefined : Number(opts.compressLevel);
+  if (level !== undefined && (!Number.isInteger(level) || level < 0 || level > 19)) throw new UsageError(`--compress-level must be 0-19, got "${opts.compressLevel}"`);
+  const vcpu = positiveInt(opts.vcpu, "--vcpu");
+  const vmem = positiveInt(opts.vmem, "--vmem");
+  return {
+    ...(formats.length ? { formats: formats as FormatName[] } : {}),
+    ...(compress ? { compress } : {}),
+    ...(level !== undefined ? { compressLevel: level } : {}),
+    ...(vcpu ? { vcpu } : {}),
+    ...(vmem ? { memoryMiB: vmem } : {}),
+    ...(opts.checksum ? { checksum: true } : {}),
+    ...(opts.version ? { version: opts.version } : {}),
+    ...(opts.release ? { release: opts.release } : {}),
+    ...(opts.package ? { package: opts.package as PackageKind } : {}),
+    ...(opts.include?.length ? { include: opts.include.map((i) => path.resolve(i)) } : {}),
+  };
+}
+
+// The sha256 of each output, read back from the SHA256SUMS the output stage wrote.
+function sums(dir: string): Map<string, string> {
+  const file = path.join(dir, "SHA256SUMS");
+  if (!existsSync(file)) return new Map();
+  return new Map(
+    readFileSync(file, "utf8")
+      .split("\n")
+      .map((l) => /^([0-9a-f]{64}) [ *](.+)$/.exec(l))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => [m[2]!, m[1]!]),
+  );
+}
+
+/** The machine-readable summary `--json` prints. */
+export function buildSummary(plan: BuildPlan, result: BuildResult, seconds: number): Record<string, unknown> {
+  const hashes = sums(plan.applianceDir);
+  return {
+    name: plan.name,
+    kickstart: plan.kickstart,
+    seconds,
+    outputs: (result.report?.files ?? []).map((f) => ({ path: f.path, kind: f.kind, format: f.format ?? null, bytes: f.bytes, allocatedBytes: f.allocatedBytes, sha256: hashes.get(path.basename(f.path)) ?? null })),
+    steps: result.steps,
+    warnings: [...plan.layout.warnings, ...result.warnings],
+  };
 }
 
 /** Plan and build; returns the exit code. */
 export async function buildFromFile(file: string, opts: BuildCliOptions, err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
-  const plan = planFromFile(file, opts);
+  const say = opts.quiet ? () => undefined : err;
+  const output = outputSettings(opts);
   requireRoot();
+  const started = Date.now();
+  const plan = await planFromFile(file, opts, {
+    output,
+    sources: {
+      ...(opts.releasever ?? opts.version ? { releasever: opts.releasever ?? opts.version } : {}),
+      ...(opts.suite ? { suite: opts.suite } : {}),
+      ...(opts.variant ? { variant: opts.variant } : {}),
+    },
+  });
   const logfile = path.resolve(opts.logfile ?? path.join(plan.applianceDir, `${plan.name}-build.log`));
   setLogger(createLogger({ file: logfile }));
-  err(`building ${plan.name} (log: ${logfile})\n`);
-  for (const w of plan.layout.warnings) err(`warning: ${w}\n`);
+  say(`building ${plan.name} (log: ${logfile})\n`);
+  for (const w of plan.layout.warnings) say(`warning: ${w}\n`);
+  let lastCount = "";
   const result = await buildAppliance(plan, {
     tmpdir: opts.tmpdir,
     keepWorkdir: opts.keepWorkdir === true,
-    log: (line) => err(`${line}\n`),
+    ...(opts.cache ? { cacheDir: path.resolve(opts.cache) } : {}),
+    log: (line) => say(`${line}\n`),
+    onProgress: (p) => {
+      const text = `  packages: ${p.done}${p.total ? ` of ${p.total}` : ""}${p.package ? ` (${p.package})` : ""}`;
+      if (text !== lastCount && (p.done % 10 === 0 || p.done === p.total)) say(`${text}\n`);
+      lastCount = text;
+    },
   });
-  for (const out of result.outputs) process.stdout.write(`${out}\n`);
+  for (const w of result.warnings) say(`warning: ${w}\n`);
+  const seconds = (Date.now() - started) / 1000;
+  if (opts.json) process.stdout.write(JSON.stringify(buildSummary(plan, result, seconds), null, 2) + "\n");
+  else for (const out of result.outputs) process.stdout.write(`${out}\n`);
+  if (opts.bootTest) {
+    // A compressed raw (.raw.xz) cannot boot as it is; every other disk format can.
+    const disk = result.report?.files.find((f) => f.kind === "disk" && f.disk === plan.outputs[0]?.disk && f.format !== "ova" && !(f.format === "raw" && f.codec));
+    const image = disk?.path ?? plan.outputs[0]?.path;
+    if (!image) throw new KsimageError("--boot-test: the build wrote no bootable disk image");
+    say(`boot test: ${image}\n`);
+    const boot = await bootImage({ image, uefi: plan.bootloader.firmware === "uefi", log: (l) => say(`${l}\n`) });
+    if (!boot.ok) return 1;
+  }
   return 0;
 }
 
@@ -43,17 +156,34 @@ export async function buildFromFile(file: string, opts: BuildCliOptions, err: (s
 export function registerBuild(program: Command): void {
   program
     .command("build")
-    .description("build the appliance's raw disk images from a kickstart (needs root)")
+    .description("build the appliance from a kickstart: disks, packages, boot loader, images and descriptors (needs root)")
     .argument("<kickstart>", "kickstart file")
-    .requiredOption("-o, --outdir <dir>", "output directory: images go to <outdir>/<name>/<name>-<disk>.raw")
+    .option("-o, --outdir <dir>", "output directory: files go to <outdir>/<name>/", ".")
     .option("-n, --name <name>", "appliance name (default: the kickstart's base name)")
+    .option("-f, --format <format>", `output format, repeatable (${FORMAT_NAMES.join(", ")}; default raw)`, collect)
+    .option("--compress <codec>", "compression: xz or zstd for raw, zstd or zlib for qcow2, or none")
+    .option("--no-compress", "write uncompressed images")
+    .option("--compress-level <n>", "compression level (xz 0-9, zstd 1-19)")
     .option("--disk-size <disk=size>", "size of a disk, e.g. sda=4G (repeatable; default: the sum of its partitions)", collect)
     .option("--disklabel <disk=label>", "partition table of a disk, gpt or msdos (repeatable)", collect)
+    .option("--vcpu <n>", "virtual CPUs in the descriptors (default 1)")
+    .option("--vmem <MiB>", "memory in the descriptors, in MiB (default 512)")
+    .option("--checksum", "put sha256 checksums into the virt-image XML too (SHA256SUMS is always written)")
+    .option("--releasever <ver>", "$releasever for dnf repositories")
+    .option("--suite <suite>", "Debian suite (overrides %addon org_ksimage_debian --suite)")
+    .option("--variant <variant>", "mmdebstrap variant (overrides the addon's)")
+    .option("--cache <dir>", "keep downloaded packages and metadata here between builds")
     .option("--tmpdir <dir>", "where the work directory is made", "/var/tmp")
     .option("--keep-workdir", "leave the work directory in place and print where it is (for debugging)")
     .option("--logfile <file>", "structured log of every command (default: <outdir>/<name>/<name>-build.log)")
+    .option("--json", "print a JSON summary (outputs with sizes and sha256, step durations, warnings)")
+    .option("--boot-test", "boot the result in QEMU and wait for a login prompt")
+    .option("-q, --quiet", "no progress on stderr")
     .option("--lenient", "accept commands removed from kickstart with a warning")
-    .addHelpText("after", "\nExamples:\n  sudo ksimage build appliance.ks --outdir out\n  sudo ksimage build appliance.ks --outdir out --disk-size sda=4G --keep-workdir")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  sudo ksimage build examples/debian-minimal.ks --outdir out -f qcow2 --boot-test\n  sudo ksimage build appliance.ks -o out -f qcow2 -f vmdk --disk-size sda=4G --json",
+    )
     .action(async (file: string, opts: BuildCliOptions) => {
       process.exitCode = await buildFromFile(file, opts);
     });

@@ -39,7 +39,7 @@ export const ALL_TOOLS: readonly { tool: string; reason: string; optional?: bool
 
 /** Run the checks and print the report; returns the exit code (1 when something required is missing). */
 export async function doctor(file: string | undefined, out: (s: string) => void): Promise<number> {
-  const needs = file ? (await buildTools(planFromFile(file, {}))).map((n) => ({ ...n, optional: false })) : ALL_TOOLS;
+  const needs = file ? (await buildTools(await planFromFile(file, {}))).map((n) => ({ ...n, optional: false })) : ALL_TOOLS;
   let failed = false;
   out(file ? `tools the build of ${file} runs:\n` : "tools ksimage builds may run:\n");
   for (const n of needs) {

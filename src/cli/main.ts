@@ -2,7 +2,9 @@
 import { Command, CommanderError } from "commander";
 import { readFileSync } from "node:fs";
 import { UsageError } from "../errors.js";
+import { registerBoot } from "./boot.js";
 import { registerBuild } from "./build.js";
+import { registerDoctor } from "./doctor.js";
 import { EXIT_USAGE, reportError } from "./errors.js";
 import { registerInspect } from "./inspect.js";
 import { registerPlan } from "./plan.js";
@@ -29,6 +31,8 @@ export function buildProgram(): Command {
   registerInspect(program);
   registerPlan(program);
   registerBuild(program);
+  registerDoctor(program);
+  registerBoot(program);
   return program;
 }
 

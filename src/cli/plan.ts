@@ -3,7 +3,9 @@ import type { Command } from "commander";
 import { buildAppliance } from "../build.js";
 import { parseKickstart } from "../kickstart/parser.js";
 import { recordCommands } from "../run/index.js";
-import { buildPlan, type BuildPlan } from "../plan.js";
+import { describeBootloader } from "../installer/bootloader/plan.js";
+import { describePackageSource } from "../installer/packages.js";
+import { planAppliance, type BuildPlan, type PlanOptions } from "../plan.js";
 import { SECTOR } from "../partition/types.js";
 import { collect, parseDiskLabels, parseDiskSizes } from "./options.js";
 
@@ -16,12 +18,13 @@ export interface PlanCliOptions {
 }
 
 /** Parse the kickstart and plan the build; throws KickstartError/PlanError for bad input. */
-export function planFromFile(file: string, opts: PlanCliOptions): BuildPlan {
+export async function planFromFile(file: string, opts: PlanCliOptions, extra: Pick<PlanOptions, "output" | "sources" | "firmware"> = {}): Promise<BuildPlan> {
   const r = parseKickstart(file, { lenient: opts.lenient ?? false });
   if (r.error || !r.ks) throw r.error ?? new Error("parse failed");
   for (const d of r.diagnostics) if (d.severity === "warning") process.stderr.write(`${d.file}:${d.line}: warning: ${d.message}\n`);
   const seed = process.env.SOURCE_DATE_EPOCH;
-  return buildPlan(r.ks, {
+  return planAppliance(r.ks, {
+    ...extra,
     ...(opts.name ? { name: opts.name } : {}),
     ...(opts.outdir ? { outdir: opts.outdir } : {}),
     diskSizes: parseDiskSizes(opts.diskSize),
@@ -63,10 +66,14 @@ export function formatPlan(plan: BuildPlan): string {
   }
   out.push("", "mount order: " + plan.layout.mounts.map((m) => m.mountpoint + (m.options.length ? ` (${m.options.join(",")})` : "")).join(", "));
   out.push("", "/etc/fstab:", ...plan.layout.fstab.map((l) => "  " + l));
-  const src = plan.source.kind === "liveimg" ? `liveimg ${plan.source.path} (${plan.source.format})` : `none (${plan.source.reason})`;
+  const src =
+    plan.source.kind === "liveimg" ? `liveimg ${plan.source.path} (${plan.source.format})` : plan.source.kind === "packages" ? "packages" : `none (${plan.source.reason})`;
   out.push("", `installation source: ${src}`);
+  if (plan.source.kind === "packages") out.push(...describePackageSource(plan.packages).map((l) => "  " + l));
+  out.push("", "boot loader:", ...describeBootloader(plan.bootloader).map((l) => "  " + l));
+  out.push("", `outputs: ${plan.output.formats.join(", ")} (compression: ${plan.output.compress}), ${plan.output.vcpu} vCPU, ${plan.output.memoryMiB} MiB`);
   if (plan.layout.needsDeviceMapper) out.push("needs device-mapper: yes (LVM)");
-  out.push("outputs:", ...plan.outputs.map((o) => `  ${o.path}`));
+  out.push("raw disks:", ...plan.outputs.map((o) => `  ${o.path}`));
   for (const w of plan.layout.warnings) out.push(`warning: ${w}`);
   return out.join("\n") + "\n";
 }
@@ -86,7 +93,7 @@ export function registerPlan(program: Command): void {
     .option("--lenient", "accept commands removed from kickstart with a warning")
     .addHelpText("after", "\nExamples:\n  ksimage plan examples/debian-minimal.ks\n  ksimage plan --commands examples/debian-minimal.ks\n  ksimage plan --json --disk-size sda=8G examples/two-disks.ks | jq '.layout.disks[0]'")
     .action(async (file: string, opts: PlanCliOptions & { json?: boolean; commands?: boolean }) => {
-      const plan = planFromFile(file, opts);
+      const plan = await planFromFile(file, opts);
       const commands = opts.commands ? (await recordCommands(() => buildAppliance(plan, { handleSignals: false }))).commands.map((c) => c.line) : undefined;
       if (opts.json) {
         process.stdout.write(JSON.stringify(commands ? { ...plan, commands } : plan, null, 2) + "\n");

@@ -1,0 +1,159 @@
+// Boot an image in QEMU and wait for a text on its serial console; QEMU is always stopped, whatever happens.
+import { existsSync, readFileSync } from "node:fs";
+import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { KsimageError } from "../errors.js";
+import { getLogger, run, Teardown, type RunResult } from "../run/index.js";
+import { detectAccelerator, type AccelChoice } from "./accel.js";
+import { readBootCode } from "./boot-sector.js";
+import { judgeConsole, lastLines } from "./console-watch.js";
+import { detectImageFormat } from "./image-format.js";
+import { findOvmf } from "./ovmf.js";
+import { qemuArgs } from "./qemu-args.js";
+
+/** What to boot and how long to wait. */
+export interface BootOptions {
+  image: string;
+  uefi?: boolean;
+  /** Seconds to wait for the text (default 180: TCG on a busy shared host is slow). */
+  timeoutSeconds?: number;
+  /** Literal text that means "booted" (default "login:", the getty prompt). */
+  expect?: string;
+  memoryMiB?: number;
+  net?: boolean;
+  /** An outer stack (the CLI's, with signal handlers) that stops QEMU if this one is interrupted. */
+  teardown?: Teardown;
+  /** Copy the serial console here at the end. */
+  consoleLog?: string;
+  /** One human line per fact (accelerator, firmware, format). */
+  log?: (line: string) => void;
+  pollMs?: number;
+}
+
+/** The outcome; `ok` false means the image did not boot (QEMU itself worked). */
+export interface BootResult {
+  ok: boolean;
+  seconds: number;
+  accel: AccelChoice;
+  format: string;
+  firmware: "bios" | "uefi";
+  expect: string;
+  /** Why it did not boot. */
+  failure: string | null;
+  /** The last 40 lines of the serial console. */
+  tail: string[];
+  /** The firmware's last debug console lines (SeaBIOS: "Booting from Hard Disk...", "Booting from 0000:7c00"). */
+  firmwareTail: string[];
+}
+
+export const DEFAULT_EXPECT = "login:";
+export const DEFAULT_TIMEOUT_SECONDS = 180;
+export const TAIL_LINES = 40;
+/** How long QEMU gets to exit after SIGTERM before SIGKILL. */
+const STOP_GRACE_MS = 10_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const readOr = async (file: string) => (existsSync(file) ? readFile(file, "utf8") : "");
+
+/** A QEMU run: its completion, and whether it has ended. */
+interface QemuProcess {
+  done: Promise<{ result?: RunResult; error?: unknown }>;
+  exited: boolean;
+}
+
+// SIGTERM the QEMU whose pidfile is PIDFILE (only if its command line names that pidfile), then SIGKILL after a grace period.
+export async function stopQemu(qemu: QemuProcess, pidfile: string): Promise<void> {
+  if (qemu.exited) return;
+  const pid = Number(existsSync(pidfile) ? readFileSync(pidfile, "utf8").trim() : NaN);
+  const ours = () => Number.isInteger(pid) && existsSync(`/proc/${pid}/cmdline`) && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(pidfile);
+  for (const signal of ["SIGTERM", "SIGKILL"] as const) {
+    if (qemu.exited || !ours()) break;
+    getLogger().info({ pid, signal }, `stopping QEMU (pid ${pid}) with ${signal}`);
+    process.kill(pid, signal);
+    await Promise.race([qemu.done, sleep(STOP_GRACE_MS)]);
+  }
+  if (!qemu.exited) await Promise.race([qemu.done, sleep(STOP_GRACE_MS)]);
+  if (!qemu.exited) throw new KsimageError(`QEMU (pid ${pid}) did not stop`);
+}
+
+/** Boot IMAGE and wait for the expected text; throws only when QEMU itself fails (not when the image does not boot). */
+export async function bootImage(opts: BootOptions): Promise<BootResult> {
+  if (!existsSync(opts.image)) throw new KsimageError(`${opts.image} does not exist`);
+  const expect = opts.expect ?? DEFAULT_EXPECT;
+  const timeout = opts.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  const log = (line: string) => (opts.log?.(line), getLogger().info(line));
+  const format = await detectImageFormat(opts.image);
+  const accel = await detectAccelerator();
+  const ovmf = opts.uefi ? await findOvmf() : null;
+  log(`accelerator: ${accel.accel.toUpperCase()} (${accel.reason})`);
+  log(`booting ${opts.image} (${format}) with ${ovmf ? `UEFI (OVMF ${path.basename(ovmf.code)})` : "BIOS (SeaBIOS)"}; waiting up to ${timeout} s for "${expect}" on the serial console`);
+
+  const stack = new Teardown();
+  const outer = opts.teardown?.defer(`stop the boot test of ${opts.image}`, async () => void (await stack.unwind()));
+  const dir = await mkdtemp(path.join(os.tmpdir(), "ksimage-boot-"));
+  stack.defer(`remove ${dir}`, () => rm(dir, { recursive: true, force: true }));
+  const files = { serial: path.join(dir, "serial.log"), firmware: path.join(dir, "firmware.log"), pid: path.join(dir, "qemu.pid"), vars: path.join(dir, "OVMF_VARS.fd") };
+  try {
+    // The variables file is written by the firmware: each boot gets its own copy, the package's stays pristine.
+    if (ovmf) await copyFile(ovmf.vars, files.vars);
+    const emptyMbr = ovmf ? false : !(await readBootCode(opts.image, format, path.join(dir, "mbr.bin")));
+    if (emptyMbr) log("the image's MBR holds no boot code: a BIOS boot can only fail");
+    const argv = qemuArgs({
+      image: opts.image,
+      format,
+      accel: accel.accel,
+      memoryMiB: opts.memoryMiB ?? 1024,
+      smp: Math.min(2, os.availableParallelism()),
+      serialLog: files.serial,
+      firmwareLog: files.firmware,
+      pidfile: files.pid,
+      uefi: ovmf ? { code: ovmf.code, vars: files.vars } : null,
+      net: opts.net === true,
+    });
+    const started = Date.now();
+    const qemu: QemuProcess = { done: Promise.resolve({}), exited: false };
+    stack.defer("stop QEMU", () => stopQemu(qemu, files.pid));
+    // A hard limit in the runner too, in case this process is stuck: QEMU never outlives the test by much.
+    qemu.done = run(argv, { reason: `boot ${opts.image}`, timeoutMs: (timeout + 60) * 1000, dryRun: false }).then(
+      (result) => ((qemu.exited = true), { result }),
+      (error: unknown) => ((qemu.exited = true), { error }),
+    );
+    const result = await watch(qemu, files, { expect, emptyMbr }, timeout, opts.pollMs ?? 250);
+    const seconds = (Date.now() - started) / 1000;
+    await stopQemu(qemu, files.pid);
+    const ended = await qemu.done;
+    // QEMU failing on its own (bad option, unreadable image) is a tool failure, not a verdict on the image.
+    if (result.failure?.startsWith("QEMU exited") && ended.error) throw ended.error;
+    const serial = await readOr(files.serial);
+    const firmwareTail = lastLines(await readOr(files.firmware), 3);
+    if (opts.consoleLog) await copyFile(files.serial, opts.consoleLog).catch(() => undefined);
+    const verdict: BootResult = { ok: result.ok, seconds, accel, format, firmware: ovmf ? "uefi" : "bios", expect, failure: result.failure, tail: lastLines(serial, TAIL_LINES), firmwareTail };
+    getLogger().info({ boot: { ...verdict, tail: undefined } }, verdict.ok ? `"${expect}" after ${seconds.toFixed(1)} s` : `no "${expect}": ${verdict.failure}`);
+    return verdict;
+  } finally {
+    const report = await stack.unwind();
+    outer?.release();
+    for (const f of report.failures) getLogger().warn({ undo: f.label, err: f.error }, `could not undo: ${f.label}`);
+  }
+}
+
+// Poll the console files until the text appears, a failure sign shows, QEMU ends, or time runs out.
+async function watch(
+  qemu: QemuProcess,
+  files: { serial: string; firmware: string },
+  { expect, emptyMbr }: { expect: string; emptyMbr: boolean },
+  timeout: number,
+  pollMs: number,
+): Promise<{ ok: boolean; failure: string | null }> {
+  const deadline = Date.now() + timeout * 1000;
+  for (;;) {
+    const exited = qemu.exited;
+    const verdict = judgeConsole(await readOr(files.serial), await readOr(files.firmware), expect, { emptyMbr });
+    if (verdict.kind === "found") return { ok: true, failure: null };
+    if (verdict.kind === "failed") return { ok: false, failure: verdict.why };
+    if (exited) return { ok: false, failure: `QEMU exited before "${expect}" appeared (the guest reset or powered off)` };
+    if (Date.now() >= deadline) return { ok: false, failure: `"${expect}" did not appear on the serial console within ${timeout} s` };
+    await sleep(pollMs);
+  }
+}

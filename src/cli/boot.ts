@@ -1,0 +1,105 @@
+// `ksimage boot IMAGE`: boot an image in QEMU (BIOS or --uefi) and exit 0 once its serial console shows a text.
+import path from "node:path";
+import type { Command } from "commander";
+import { bootImage, DEFAULT_EXPECT, DEFAULT_TIMEOUT_SECONDS, TAIL_LINES, type BootResult } from "../boot/boot-image.js";
+import { KsimageError, UsageError } from "../errors.js";
+import { createLogger, installSignalHandlers, setLogger, Teardown } from "../run/index.js";
+import { parseSize } from "./options.js";
+
+export interface BootCliOptions {
+  uefi?: boolean;
+  timeout?: string;
+  expect?: string;
+  memory?: string;
+  net?: boolean;
+  consoleLog?: string;
+  logfile?: string;
+}
+
+/** --timeout as whole seconds > 0. */
+export function parseTimeout(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_TIMEOUT_SECONDS;
+  if (!/^\d+$/.test(text.trim()) || Number(text) <= 0) throw new UsageError(`--timeout expects a whole number of seconds, got "${text}"`);
+  return Number(text);
+}
+
+/** --memory like 1024, 1G or 512M, in MiB (at least 128). */
+export function parseMemory(text: string | undefined): number {
+  if (text === undefined) return 1024;
+  const mib = parseSize(text) / 2 ** 20;
+  if (mib < 128) throw new UsageError(`--memory ${text} is too small to boot Linux (at least 128M)`);
+  return mib;
+}
+
+/** The failure report: the last console lines, then (thrown) one sentence with a hint. */
+export function bootFailure(image: string, result: BootResult): KsimageError {
+  const handover = result.firmwareTail.findLast((l) => l.startsWith("Booting from"));
+  let empty = "";
+  if (result.tail.length === 0) {
+    empty = handover ? `; the firmware handed over to the disk ("${handover}") and nothing ever reached the serial console` : "; the serial console stayed empty";
+  }
+  let hint = "check the boot loader (ksimage plan shows what is installed and why) and the console above";
+  if (result.tail.length === 0 && result.failure?.includes("did not appear")) {
+    hint = "no boot loader or kernel wrote to ttyS0: is a boot loader installed (ksimage plan shows what is installed and why), and does bootloader --append have console=ttyS0?";
+  } else if (result.failure?.includes("did not appear") && result.accel.accel === "tcg") {
+    hint = "TCG is slow on a busy host: a longer --timeout may help; check that the kernel has console=ttyS0 and a getty runs there";
+  }
+  return new KsimageError(`${image} did not boot with ${result.firmware === "uefi" ? "UEFI" : "BIOS"} under ${result.accel.accel.toUpperCase()}: ${result.failure}${empty}`, hint);
+}
+
+/** Boot and judge; returns the exit code (0: the text appeared). */
+export async function bootFromCli(image: string, opts: BootCliOptions, err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+  const timeoutSeconds = parseTimeout(opts.timeout);
+  const memoryMiB = parseMemory(opts.memory);
+  if (opts.expect !== undefined && opts.expect === "") throw new UsageError("--expect needs a non-empty text");
+  if (opts.logfile) setLogger(createLogger({ file: path.resolve(opts.logfile) }));
+  const teardown = new Teardown();
+  // Ctrl-C: stop QEMU (run's child registry), unwind, exit 130.
+  const removeHandlers = installSignalHandlers(teardown, { onSignal: (s) => err(`${s}: stopping QEMU\n`) });
+  try {
+    const result = await bootImage({
+      image,
+      uefi: opts.uefi === true,
+      timeoutSeconds,
+      expect: opts.expect ?? DEFAULT_EXPECT,
+      memoryMiB,
+      net: opts.net === true,
+      consoleLog: opts.consoleLog,
+      teardown,
+      log: (line) => err(`${line}\n`),
+    });
+    if (!result.ok) {
+      if (result.tail.length > 0) err(`last ${TAIL_LINES} lines of the serial console:\n${result.tail.map((l) => `  | ${l}`).join("\n")}\n`);
+      throw bootFailure(image, result);
+    }
+    err(`"${result.expect}" appeared after ${result.seconds.toFixed(1)} s (${result.firmware === "uefi" ? "UEFI" : "BIOS"}, ${result.accel.accel.toUpperCase()})\n`);
+    return 0;
+  } finally {
+    await teardown.unwind();
+    removeHandlers();
+  }
+}
+
+/** Register the boot command. */
+export function registerBoot(program: Command): void {
+  program
+    .command("boot")
+    .description("boot an image (raw, qcow2, vmdk, ...) in QEMU and wait for its login prompt on the serial console")
+    .argument("<image>", "disk image to boot; it is not modified (-snapshot)")
+    .option("--uefi", "boot with UEFI firmware (OVMF) instead of BIOS")
+    .option("--timeout <seconds>", `give up after this many seconds (default ${DEFAULT_TIMEOUT_SECONDS})`)
+    .option("--expect <text>", `text on the serial console that means the image booted (default "${DEFAULT_EXPECT}")`)
+    .option("--memory <size>", "guest memory, e.g. 1024, 1G or 512M (default 1024 MiB)")
+    .option("--net", "give the guest a user-mode network (default: no network)")
+    .option("--console-log <file>", "save the serial console to this file")
+    .option("--logfile <file>", "structured log of every command")
+    .addHelpText(
+      "after",
+      "\nKVM is used when kvm_intel or kvm_amd is loaded and /dev/kvm opens, TCG otherwise; the choice is printed.\n" +
+        "Exit status: 0 when the text appeared, 1 when it did not (the last 40 console lines are shown).\n" +
+        "\nExamples:\n  ksimage boot out/appliance/appliance-sda.raw\n  ksimage boot --uefi --timeout 300 appliance.qcow2\n  ksimage boot --expect 'Reached target' appliance.vmdk",
+    )
+    .action(async (image: string, opts: BootCliOptions) => {
+      process.exitCode = await bootFromCli(image, opts);
+    });
+}

@@ -1,0 +1,279 @@
+// Install a Debian tree with mmdebstrap in root mode straight into the mounted root: excludes as apt pins, an optional .deb and list cache.
+import { existsSync } from "node:fs";
+import { chmod, mkdir, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { mountsUnder, unmount } from "../partition/mount.js";
+import { getLogger, isDryRun, run, shellQuote, type Teardown } from "../run/index.js";
+import { stopProcessesIn } from "./processes.js";
+import type { AptEntry, AptSource, InstalledPackage, InstallProgress, PackageSelection } from "./types.js";
+
+/** Where the exclude pins live in the root while mmdebstrap runs (removed before it finishes). */
+export const PIN_FILE = "/etc/apt/preferences.d/ksimage-excludes.pref";
+/** Build-time apt and dpkg settings in the root, removed before mmdebstrap finishes (--aptopt/--dpkgopt would stay in the image). */
+export const BUILD_APT_CONF = "/etc/apt/apt.conf.d/00ksimage-build";
+export const BUILD_DPKG_CFG = "/etc/dpkg/dpkg.cfg.d/00ksimage-build";
+/** dpkg settings of the build: no fsync per file; the filesystems are synced and unmounted before the image is finished. */
+export const DPKG_BUILD_SETTINGS = "force-unsafe-io\n";
+/** mmdebstrap's hook directory that bind-mounts file:// mirrors into the chroot. */
+export const FILE_MIRROR_HOOKS = "/usr/share/mmdebstrap/hooks/file-mirror-automount";
+/** Host apt settings copied into the build when the host sets them: they decide whether the host's mirrors can be reached. */
+export const HOST_APT_KEYS = ["Acquire::Check-Valid-Until", "Acquire::http::Proxy", "Acquire::https::Proxy"];
+
+/** Everything one mmdebstrap run is made of. */
+export interface MmdebstrapPlan {
+  source: AptSource;
+  root: string;
+  /** The root filesystem's type: initramfs-tools is told, since it cannot find out inside mmdebstrap (HOST-NOTES pitfall 7). */
+  rootFstype: string | null;
+  /** Host path of the preferences file forbidding the excluded packages, or null. */
+  pinFile: string | null;
+  /** Host directories bound over the root's apt archives and lists while mmdebstrap runs (--cache), or null. */
+  cache: { archives: string; lists: string } | null;
+  /** The hook directory for file:// mirrors, or null. */
+  fileMirrorHooks: string | null;
+  /** Host file of apt settings for the build only (the host's mirror settings, timeouts), or null. */
+  aptConf: string | null;
+  /** Host file of dpkg settings for the build only (force-unsafe-io), or null. */
+  dpkgCfg: string | null;
+}
+
+/** What installWithApt needs besides the source. */
+export interface AptInstallContext {
+  root: string;
+  workdir: string;
+  teardown: Teardown;
+  rootFstype?: string | null;
+  /** Keep .deb files and package lists here between builds (--cache DIR); its apt/ subdirectory is used. */
+  cacheDir?: string;
+  onProgress?: (p: InstallProgress) => void;
+  /** Every line mmdebstrap prints (apt and dpkg output included), for a verbose display or the build log. */
+  onOutput?: (line: string) => void;
+}
+
+/** The one-line sources.list entry for ENTRY. */
+export function sourceLine(entry: AptEntry): string {
+  return `deb ${entry.uri} ${entry.suite} ${entry.components.join(" ")}`;
+}
+
+// apt preferences that forbid each excluded package (Pin-Priority -1: never installed, not even as a dependency).
+export function aptPinText(excludes: readonly string[]): string {
+  const stanzas = excludes.map((p) => `Package: ${p}\nPin: version *\nPin-Priority: -1\n`);
+  return `# Written by ksimage: packages excluded in %packages.\n\n${stanzas.join("\n")}`;
+}
+
+// The dpkg options for --excludedocs (keep copyright files, as Debian's minimized images do) and --instLangs.
+export function dpkgFilterOptions(excludeDocs: boolean, instLangs: string | null): string[] {
+  const out: string[] = [];
+  if (excludeDocs) out.push("path-exclude=/usr/share/doc/*", "path-include=/usr/share/doc/*/copyright");
+  if (instLangs !== null) {
+    out.push("path-exclude=/usr/share/locale/*", "path-include=/usr/share/locale/locale.alias");
+    for (const lang of instLangs.split(":").filter(Boolean)) out.push(`path-include=/usr/share/locale/${lang}/*`);
+  }
+  return out;
+}
+
+/** The priority sets of mmdebstrap's variants, as its own apt patterns write them. */
+const PRIORITY_SETS: Record<string, string> = {
+  required: "?priority(required)",
+  minbase: "?priority(required)",
+  buildd: "?priority(required)",
+  important: "?or(?priority(required),?priority(important))",
+  debootstrap: "?or(?priority(required),?priority(important))",
+  "-": "?or(?priority(required),?priority(important))",
+  standard: "?or(?priority(required),?priority(important),?priority(standard))",
+};
+
+function globToRegex(glob: string): string {
+  return glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+}
+
+// mmdebstrap asks apt for a variant's whole priority set by pattern, and apt refuses a pattern match that a pin forbids.
+// With excludes, the same set is asked for as "essential" plus mmdebstrap's own pattern minus the excluded names.
+export function variantWithExcludes(variant: string, suite: string, excludes: readonly string[]): { variant: string; include: string[] } {
+  const priority = PRIORITY_SETS[variant];
+  if (excludes.length === 0 || priority === undefined) return { variant, include: [] };
+  // One ?not per name: apt's pattern parser takes no parentheses inside a regex argument.
+  const not = excludes.map((e) => `?not(?name(^${globToRegex(e)}$))`).join(",");
+  const pattern = `?narrow(?or(?archive(^${suite}$),?codename(^${suite}$)),?and(${priority},?not(?essential),${not}))`;
+  return { variant: "essential", include: [pattern, ...(variant === "buildd" ? ["build-essential"] : [])] };
+}
+
+// The mmdebstrap argv for PLAN.
+export function mmdebstrapArgs(plan: MmdebstrapPlan): string[] {
+  const s = plan.source.selection;
+  const hooks: string[] = [];
+  const q = (file: string): string => shellQuote([file]);
+  if (plan.aptConf !== null) hooks.push(`--setup-hook=mkdir -p "$1/etc/apt/apt.conf.d" && cp ${q(plan.aptConf)} "$1${BUILD_APT_CONF}"`);
+  if (plan.dpkgCfg !== null) hooks.push(`--setup-hook=mkdir -p "$1/etc/dpkg/dpkg.cfg.d" && cp ${q(plan.dpkgCfg)} "$1${BUILD_DPKG_CFG}"`);
+  if (plan.cache !== null) {
+    const { archives, lists } = plan.cache;
+    hooks.push(
+      "--skip=essential/unlink",
+      `--setup-hook=mkdir -p "$1/var/cache/apt/archives" "$1/var/lib/apt/lists" && mount --bind ${q(archives)} "$1/var/cache/apt/archives" && mount --bind ${q(lists)} "$1/var/lib/apt/lists"`,
+    );
+  }
+  if (plan.pinFile !== null) hooks.push(`--setup-hook=mkdir -p "$1/etc/apt/preferences.d" && cp ${q(plan.pinFile)} "$1${PIN_FILE}"`);
+  if (plan.rootFstype !== null) {
+    hooks.push(`--essential-hook=mkdir -p "$1/etc/initramfs-tools/conf.d" && echo FSTYPE=${q(plan.rootFstype)} > "$1/etc/initramfs-tools/conf.d/ksimage-fstype"`);
+  }
+  if (plan.cache !== null) hooks.push(`--customize-hook=umount "$1/var/cache/apt/archives" "$1/var/lib/apt/lists"`);
+  const temporary = [plan.pinFile && PIN_FILE, plan.aptConf && BUILD_APT_CONF, plan.dpkgCfg && BUILD_DPKG_CFG].filter((f): f is string => Boolean(f));
+  if (temporary.length > 0) hooks.push(`--customize-hook=rm -f ${temporary.map((f) => `"$1${f}"`).join(" ")}`);
+  // mmdebstrap copies the build host's resolv.conf and hostname in (HOST-NOTES pitfall 13): neither belongs in the image.
+  hooks.push(
+    `--customize-hook=if [ ! -L "$1/etc/resolv.conf" ] && cmp -s /etc/resolv.conf "$1/etc/resolv.conf"; then rm -f "$1/etc/resolv.conf"; fi`,
+    `--customize-hook=if cmp -s /etc/hostname "$1/etc/hostname"; then echo localhost > "$1/etc/hostname"; fi`,
+  );
+  const { variant, include } = variantWithExcludes(plan.source.variant, plan.source.suite, s.excludes);
+  return [
+    "mmdebstrap",
+    "--mode=root",
+    "--format=directory",
+    `--variant=${variant}`,
+    // A mounted filesystem is never empty: lost+found, and the mount points of the other filesystems.
+    "--skip=check/empty",
+    "--verbose",
+    ...(s.packages.length > 0 ? [`--include=${s.packages.join(",")}`] : []),
+    ...include.map((i) => `--include=${i}`),
+    // These stay in the image on purpose: a guest built without docs or languages stays so when it installs more.
+    ...dpkgFilterOptions(s.excludeDocs, s.instLangs).map((o) => `--dpkgopt=${o}`),
+    ...(plan.fileMirrorHooks !== null ? [`--hook-dir=${plan.fileMirrorHooks}`] : []),
+    ...hooks,
+    plan.source.suite,
+    plan.root,
+    ...plan.source.entries.map(sourceLine),
+  ];
+}
+
+// The build-time apt.conf: the host's mirror settings and the %packages timeout and retries.
+export function aptBuildConf(hostOptions: readonly string[], s: Pick<PackageSelection, "timeout" | "retries">): string | null {
+  const lines = [...hostOptions];
+  if (s.timeout !== null) lines.push(`Acquire::http::Timeout "${s.timeout}"`, `Acquire::https::Timeout "${s.timeout}"`);
+  if (s.retries !== null) lines.push(`Acquire::Retries "${s.retries}"`);
+  return lines.length === 0 ? null : `// Written by ksimage for the build only.\n${lines.map((l) => `${l};`).join("\n")}\n`;
+}
+
+// Pick the host's settings among `apt-config dump` lines: `Key "value";` for each of HOST_APT_KEYS that is set.
+export function pickHostAptOptions(dump: string): string[] {
+  const out: string[] = [];
+  for (const line of dump.split("\n")) {
+    const m = /^(\S+) "(.*)";$/.exec(line.trim());
+    if (m && HOST_APT_KEYS.includes(m[1]!) && m[2] !== "") out.push(`${m[1]} "${m[2]}"`);
+  }
+  return out;
+}
+
+/** The dpkg-query argv that lists the packages of the root's dpkg database with their state. */
+export function dpkgQueryArgs(root: string): string[] {
+  return ["dpkg-query", `--admindir=${path.join(root, "var/lib/dpkg")}`, "-W", "-f", "${Package}\\t${Version}\\t${Architecture}\\t${db:Status-Status}\\n"];
+}
+
+// Parse dpkg-query output, keeping packages in state "installed".
+export function parseDpkgList(stdout: string): InstalledPackage[] {
+  return stdout
+    .split("\n")
+    .map((l) => l.split("\t"))
+    .filter((f) => f.length >= 4 && f[3] === "installed")
+    .map(([name = "", version = "", arch = ""]) => ({ name, version, arch }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+// The package a "Setting up NAME (VERSION) ..." line of dpkg names, or null.
+export function parseAptProgress(line: string): string | null {
+  const m = /^Setting up (\S+) \(/.exec(line.trim());
+  return m ? m[1]!.replace(/:[a-z0-9]+$/, "") : null;
+}
+
+// Install SOURCE into ctx.root with mmdebstrap; returns the installed packages as dpkg lists them.
+export async function installWithApt(source: AptSource, ctx: AptInstallContext): Promise<InstalledPackage[]> {
+  const dir = path.join(ctx.workdir, "apt");
+  const tmp = path.join(ctx.workdir, "tmp");
+  const aptConf = aptBuildConf(await hostAptOptions(), source.selection);
+  const plan: MmdebstrapPlan = {
+    source,
+    root: ctx.root,
+    rootFstype: ctx.rootFstype ?? null,
+    pinFile: source.selection.excludes.length > 0 ? path.join(dir, "ksimage-excludes.pref") : null,
+    cache: ctx.cacheDir !== undefined ? { archives: path.join(path.resolve(ctx.cacheDir), "apt/archives"), lists: path.join(path.resolve(ctx.cacheDir), "apt/lists") } : null,
+    fileMirrorHooks: source.entries.some((e) => e.uri.startsWith("file:")) ? FILE_MIRROR_HOOKS : null,
+    aptConf: aptConf === null ? null : path.join(dir, "build.apt.conf"),
+    dpkgCfg: path.join(dir, "build.dpkg.cfg"),
+  };
+  if (!isDryRun()) await prepareDirs(plan, { dir, tmp, aptConf });
+  const before = new Set(await mountsUnder(ctx.root));
+  // mmdebstrap ignores SIGTERM while its children run: stop it and everything it started, then unmount what it left (HOST-NOTES §6).
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      await stopProcessesIn(ctx.root, { byArgv: true });
+      for (const m of await mountsUnder(ctx.root)) if (!before.has(m)) await unmount(m);
+    })());
+  const handle = ctx.teardown.defer(`stop mmdebstrap and release its mounts in ${ctx.root}`, stop);
+  let done = 0;
+  try {
+    await run(mmdebstrapArgs(plan), {
+      env: { TMPDIR: tmp },
+      reason: `install Debian ${source.suite} into the image`,
+      onStdoutLine: ctx.onOutput,
+      onStderrLine: (line) => {
+        ctx.onOutput?.(line);
+        const pkg = parseAptProgress(line);
+        if (pkg !== null) ctx.onProgress?.({ backend: "apt", phase: "configure", package: pkg, done: (done += 1), total: null });
+      },
+    });
+  } finally {
+    await stop();
+    handle.release();
+  }
+  const { stdout } = await run(dpkgQueryArgs(ctx.root), { reason: "list the installed packages" });
+  return parseDpkgList(stdout);
+}
+
+// `apt-config dump` of the host, reduced to the settings worth copying.
+async function hostAptOptions(): Promise<string[]> {
+  try {
+    const { stdout } = await run(["apt-config", "dump"], { reason: "read the host's apt settings", dryRun: false });
+    return pickHostAptOptions(stdout);
+  } catch (error) {
+    getLogger().debug({ err: error }, "no host apt configuration");
+    return [];
+  }
+}
+
+// TMPDIR in the work directory; the build-time files; cache directories; the root and its parent opened to _apt (HOST-NOTES pitfall 6).
+async function prepareDirs(plan: MmdebstrapPlan, files: { dir: string; tmp: string; aptConf: string | null }): Promise<void> {
+  await mkdir(files.dir, { recursive: true });
+  await mkdir(files.tmp, { recursive: true, mode: 0o755 });
+  if (plan.pinFile !== null) await writeFile(plan.pinFile, aptPinText(plan.source.selection.excludes));
+  // Mode 0600 when a host proxy setting carries a password; apt's helpers running as _apt may need to read it otherwise.
+  if (plan.aptConf !== null && files.aptConf !== null) await writeFile(plan.aptConf, files.aptConf, { mode: files.aptConf.includes("@") ? 0o600 : 0o644 });
+  if (plan.dpkgCfg !== null) await writeFile(plan.dpkgCfg, DPKG_BUILD_SETTINGS);
+  if (plan.cache !== null) {
+    // Bound into the root, so only these directories themselves must let _apt in, not their host parents.
+    for (const d of [plan.cache.archives, plan.cache.lists]) {
+      await mkdir(path.join(d, "partial"), { recursive: true });
+      await chmod(d, 0o755);
+    }
+  }
+  await openUp(plan.root, 1);
+  if (plan.fileMirrorHooks !== null && !existsSync(plan.fileMirrorHooks)) {
+    getLogger().warn({ hooks: plan.fileMirrorHooks }, `${plan.fileMirrorHooks} is missing: file:// mirrors may not be reachable inside the chroot`);
+  }
+}
+
+// chmod go+rx on DIR and its LEVELS parents, so apt's _apt user can reach it.
+async function openUp(dir: string, levels: number): Promise<void> {
+  let d = path.resolve(dir);
+  for (let i = 0; i <= levels && d !== "/"; i += 1, d = path.dirname(d)) {
+    const mode = (await stat(d)).mode & 0o7777;
+    if ((mode & 0o055) !== 0o055) await chmod(d, mode | 0o055);
+  }
+}
+
+/** The host tools the apt backend runs, and why. */
+export function aptTools(): { tool: string; reason: string }[] {
+  return [
+    { tool: "mmdebstrap", reason: "install a Debian system into the image" },
+    { tool: "dpkg-query", reason: "list the packages installed in the image" },
+  ];
+}

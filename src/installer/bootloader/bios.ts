@@ -1,0 +1,42 @@
+// GRUB for BIOS: grub-install --target=i386-pc onto the whole-disk loop device (MBR gap or biosboot partition).
+import path from "node:path";
+import { run } from "../../run/index.js";
+import { chrootArgs, CHROOT_ENV } from "./chroot-api.js";
+import { GRUB_MODULE_DIRS, type GuestGrub } from "./guest-grub.js";
+import type { BiosTarget } from "./types.js";
+
+/** Whose grub-install runs: the guest's inside the chroot, or the host's writing into ROOT/boot. */
+export type GrubInstaller = { kind: "guest"; command: string } | { kind: "host"; modules: "guest" | "host" };
+
+/** The guest's grub-install when it has both the tool and the BIOS modules; else the host's (with the guest's modules if any). */
+export function chooseBiosInstaller(guest: GuestGrub): GrubInstaller {
+  if (guest.install !== null && guest.biosModules) return { kind: "guest", command: guest.install };
+  return { kind: "host", modules: guest.biosModules ? "guest" : "host" };
+}
+
+/** The grub-install argv for DEVICE (the whole disk), run chrooted or on the host with --boot-directory. */
+export function grubInstallArgs(installer: GrubInstaller, root: string, device: string): string[] {
+  if (installer.kind === "guest") return chrootArgs(root, [installer.command, "--target=i386-pc", device]);
+  return [
+    "grub-install",
+    "--target=i386-pc",
+    `--boot-directory=${path.join(root, "boot")}`,
+    ...(installer.modules === "guest" ? [`--directory=${path.join(root, GRUB_MODULE_DIRS.bios)}`] : []),
+    device,
+  ];
+}
+
+/** The directory below /boot that the installer's core image reads its config from. */
+export function biosGrubDir(installer: GrubInstaller, guest: GuestGrub): "grub" | "grub2" {
+  return installer.kind === "guest" ? guest.flavour : "grub";
+}
+
+// Write GRUB's boot code for TARGET onto DEVICE (the loop device of the whole disk).
+export async function installGrubBios(installer: GrubInstaller, root: string, device: string, target: BiosTarget): Promise<void> {
+  const where = target.target === "mbr-gap" ? "the MBR gap" : `biosboot partition ${target.partition}`;
+  const whose = installer.kind === "guest" ? "the image's own grub-install" : `the host's grub-install with the ${installer.modules}'s modules`;
+  await run(grubInstallArgs(installer, root, device), {
+    env: installer.kind === "guest" ? CHROOT_ENV : undefined,
+    reason: `install GRUB for BIOS into ${where} of disk ${target.disk} (${whose})`,
+  });
+}

@@ -1,0 +1,77 @@
+// Write grub.cfg: the guest's grub-mkconfig chrooted (then made UUID-clean), or the template when the guest has none.
+import { existsSync, readdirSync } from "node:fs";
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { getLogger, isDryRun, run } from "../../run/index.js";
+import { chrootArgs, CHROOT_ENV } from "./chroot-api.js";
+import { assertNoHostDevices, fixBlsEntry, rewriteRootDevice, unrestrictEntries } from "./grub-cfg-fix.js";
+import { renderGrubCfg } from "./grub-cfg.js";
+import type { GuestGrub } from "./guest-grub.js";
+import { findKernels, guestOsName } from "./kernels.js";
+import type { BootloaderPlan } from "./types.js";
+
+/** How grub.cfg was made. */
+export type GrubConfigSource = "guest grub-mkconfig" | "template";
+
+/** The grub-mkconfig argv, chrooted, writing /boot/<grubDir>/grub.cfg. */
+export function grubMkconfigArgs(root: string, command: string, grubDir: "grub" | "grub2"): string[] {
+  return chrootArgs(root, [command, "-o", `/boot/${grubDir}/grub.cfg`]);
+}
+
+async function rewriteFile(file: string, edit: (text: string) => string): Promise<string> {
+  const text = edit(await readFile(file, "utf8"));
+  await writeFile(file, text);
+  return text;
+}
+
+// Fix the BLS entries Fedora-family kernels install (grub2-mkconfig reads their options lines).
+async function fixBlsEntries(root: string, plan: BootloaderPlan): Promise<void> {
+  const dir = path.join(root, "boot/loader/entries");
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir).filter((n) => n.endsWith(".conf"))) {
+    const file = path.join(dir, name);
+    const text = await rewriteFile(file, (t) => fixBlsEntry(t, plan.root!.uuid, plan.kernelArgs));
+    assertNoHostDevices(text, file);
+  }
+}
+
+/**
+ * Write ROOT/boot/<grubDir>/grub.cfg. The guest's grub-mkconfig needs the API filesystems mounted (the caller
+ * does that); its root=/dev/loopNpM is rewritten to root=UUID=, and a file still naming a host device is refused.
+ */
+export async function writeGrubConfig(o: {
+  plan: BootloaderPlan;
+  guest: GuestGrub;
+  root: string;
+  grubDir: "grub" | "grub2";
+  passwordHash: string | null;
+}): Promise<GrubConfigSource> {
+  const file = path.join(o.root, "boot", o.grubDir, "grub.cfg");
+  if (!isDryRun()) await mkdir(path.dirname(file), { recursive: true, mode: 0o755 });
+  let source: GrubConfigSource;
+  if (o.guest.mkconfig !== null) {
+    await run(grubMkconfigArgs(o.root, o.guest.mkconfig, o.grubDir), { env: CHROOT_ENV, reason: "generate grub.cfg with the image's own grub-mkconfig" });
+    source = "guest grub-mkconfig";
+    if (isDryRun()) return source;
+    await fixBlsEntries(o.root, o.plan);
+    await rewriteFile(file, (t) => {
+      const fixed = rewriteRootDevice(t, o.plan.root!.uuid);
+      return o.passwordHash ? unrestrictEntries(fixed) : fixed;
+    });
+  } else {
+    source = "template";
+    getLogger().info({ file }, "the image has no grub-mkconfig: grub.cfg comes from templates/grub.cfg.hbs");
+    if (isDryRun()) return source;
+    const text = renderGrubCfg({ plan: o.plan, kernels: findKernels(o.root), osName: guestOsName(o.root), passwordHash: o.passwordHash });
+    await writeFile(file, text, { mode: 0o644 });
+  }
+  assertNoHostDevices(await readFile(file, "utf8"), file);
+  // The file holds the password hash: root only.
+  await chmod(file, o.passwordHash ? 0o600 : 0o644);
+  return source;
+}
+
+/** A grub.cfg in DIR that hands over to the real one, for a core image that looks in a different directory. */
+export function forwardingConfig(target: string): string {
+  return `# Written by ksimage: the configuration is in ${target}.\nconfigfile ${target}\n`;
+}
