@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { run } from "../../src/run/index.js";
+import { run, Teardown } from "../../src/run/index.js";
 import { mountPartitionReadOnly } from "../helpers/image-readback.js";
 import { useSandbox } from "../helpers/build-sandbox.js";
 import { planFromFile } from "../../src/cli/plan.js";
@@ -38,7 +38,10 @@ describe("examples/debian-minimal.ks (BIOS, msdos)", () => {
     const rootPart = plan.layout.disks[0]!.partitions.find((p) => p.mountpoint === "/")!;
     const mnt = path.join(sb.dir, "readback");
     await run(["mkdir", "-p", mnt]);
-    await mountPartitionReadOnly(raw, rootPart, "ext4", mnt, sb.teardown);
+    // The read-back mount is the test's own: undone before the sandbox checks for leaks.
+    const readback = new Teardown();
+    sb.teardown.defer("undo the read-back mount", () => readback.unwind().then(() => undefined));
+    await mountPartitionReadOnly(raw, rootPart, "ext4", mnt, readback);
     const dpkg = await run(["dpkg-query", `--admindir=${mnt}/var/lib/dpkg`, "-W", "-f", "${Package} ${db:Status-Status}\\n"]);
     for (const pkg of ["linux-image-amd64", "systemd-sysv", "grub-pc-bin", "openssh-server", "sudo"]) expect(dpkg.stdout).toMatch(new RegExp(`^${pkg} installed$`, "m"));
     const shadow = readFileSync(path.join(mnt, "etc/shadow"), "utf8");
@@ -50,6 +53,7 @@ describe("examples/debian-minimal.ks (BIOS, msdos)", () => {
     expect(readFileSync(path.join(mnt, "etc/hostname"), "utf8").trim()).toBe("appliance");
     expect(readFileSync(path.join(mnt, "etc/issue.d/ksimage.issue"), "utf8")).toContain("Built by ksimage");
     expect(readFileSync(path.join(mnt, "etc/fstab"), "utf8")).toMatch(/^UUID=[0-9a-f-]{36} \/ ext4 /m);
+    await readback.unwind();
 
     const bootStarted = Date.now();
     const boot = await run([...cli, "boot", qcow2, "--timeout", "300"], { cwd: repo, timeoutMs: 400_000, onStderrLine: (l) => console.log(l) });
