@@ -101,7 +101,9 @@ export function planBootloader(ks: Kickstart, layout: LayoutPlan, opts: Bootload
   }
   why.push(...decision.why);
 
-  let { bios, uefi, firmware } = decision as { bios: BootloaderPlan["bios"]; uefi: BootloaderPlan["uefi"]; firmware: Firmware | null };
+  const uefi = decision.uefi;
+  let bios: BootloaderPlan["bios"] = decision.bios;
+  let firmware: Firmware | null = decision.firmware;
   if (b.location === "partition" || b.location === "boot") {
     const name = loader === "grub2" ? "GRUB 2" : "extlinux";
     warnings.push(`bootloader --location=${b.location}: ${name}'s boot code goes into the MBR instead (an appliance disk has no other boot loader to chain from)`);
