@@ -67,5 +67,6 @@ export async function planKickstart(sandbox: Sandbox, name: string, text: string
   await writeFile(file, text);
   const parsed = parseKickstart(file);
   if (parsed.error || !parsed.ks) throw parsed.error ?? new Error(`could not parse ${file}`);
-  return buildPlan(parsed.ks, { outdir: sandbox.outdir, ...opts });
+  // Plain raw disks unless the test asks otherwise: the disk tests read them back directly.
+  return buildPlan(parsed.ks, { outdir: sandbox.outdir, ...opts, output: { formats: ["raw"], compress: "none", ...opts.output } });
 }

@@ -49,8 +49,11 @@ export async function detectNetStack(root: string): Promise<NetStack> {
 
 // Always write the host name: mmdebstrap copies the build host's, which must never reach the image.
 export async function configureHostname(ctx: ConfigureContext): Promise<string[]> {
-  const hostname = lastHostname(ctx.ks.network) ?? DEFAULT_HOSTNAME;
   const previous = (await readGuestFile(ctx.root, "/etc/hostname"))?.trim();
+  // Without `network --hostname` a tree that names itself (a liveimg tarball) keeps its name;
+  // an empty one gets the default (the apt backend already replaced the build host's name).
+  if (lastHostname(ctx.ks.network) === null && previous) return [];
+  const hostname = lastHostname(ctx.ks.network) ?? DEFAULT_HOSTNAME;
   await writeGuestFile(ctx.root, "/etc/hostname", `${hostname}\n`);
   await writeGuestFile(ctx.root, "/etc/hosts", hostsText(await readGuestFile(ctx.root, "/etc/hosts"), hostname, previous));
   note(ctx, `host name ${hostname} (/etc/hostname, /etc/hosts)`);

@@ -22,7 +22,7 @@ describe("ksimage build: failure half-way", () => {
 
     expect(error).toBeInstanceOf(ToolError);
     expect((error as ToolError).argv[0]).toBe("tar");
-    expect(lines.at(-1)).toMatch(/^\[6\/9\] install liveimg/);
+    expect(lines.at(-1)).toMatch(/^\[\d+\/\d+\] install /);
     expect(readdirSync(path.join(sb.outdir, "broken"))).toEqual([]);
     expect(readdirSync(sb.dir).filter((f) => f.startsWith("ksimage-"))).toEqual([]);
   });
