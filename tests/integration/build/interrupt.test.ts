@@ -68,7 +68,7 @@ describe("ksimage build: interrupted", () => {
         const w = workdir();
         return w !== undefined && existsSync(path.join(sb.dir, w, "root/etc/hostname"));
       }, "extraction to start");
-      expect(stderr).toContain("[6/9] install liveimg");
+      expect(stderr).toContain("] install (");
       child.kill(signal);
       const result = await child;
       expect({ exitCode: result.exitCode, stderr }).toMatchObject({ exitCode: code });
