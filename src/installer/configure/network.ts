@@ -50,9 +50,9 @@ export async function detectNetStack(root: string): Promise<NetStack> {
 // Always write the host name: mmdebstrap copies the build host's, which must never reach the image.
 export async function configureHostname(ctx: ConfigureContext): Promise<string[]> {
   const previous = (await readGuestFile(ctx.root, "/etc/hostname"))?.trim();
-  // Without `network --hostname` a tree that names itself (a liveimg tarball) keeps its name;
-  // an empty one gets the default (the apt backend already replaced the build host's name).
-  if (lastHostname(ctx.ks.network) === null && previous) return [];
+  // Without `network --hostname` a liveimg tree keeps the name it comes with; a tree a
+  // package manager made gets the default (mmdebstrap copies the build host's name).
+  if (lastHostname(ctx.ks.network) === null && previous && ctx.ks.other.liveimg) return [];
   const hostname = lastHostname(ctx.ks.network) ?? DEFAULT_HOSTNAME;
   await writeGuestFile(ctx.root, "/etc/hostname", `${hostname}\n`);
   await writeGuestFile(ctx.root, "/etc/hosts", hostsText(await readGuestFile(ctx.root, "/etc/hosts"), hostname, previous));
