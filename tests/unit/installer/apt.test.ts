@@ -14,23 +14,8 @@ import {
   type MmdebstrapPlan,
 } from "../../../src/installer/apt.js";
 import type { AptSource, PackageSelection } from "../../../src/installer/types.js";
+import { selection } from "../../helpers/selection.js";
 
-const selection = (over: Partial<PackageSelection> = {}): PackageSelection => ({
-  packages: [],
-  excludes: [],
-  groups: [],
-  excludedGroups: [],
-  environment: null,
-  core: true,
-  excludeDocs: false,
-  instLangs: null,
-  excludeWeakdeps: false,
-  ignoreMissing: false,
-  multilib: false,
-  timeout: null,
-  retries: null,
-  ...over,
-});
 
 const source = (over: Partial<PackageSelection> = {}, variant = "minbase"): AptSource => ({
   backend: "apt",

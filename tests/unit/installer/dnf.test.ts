@@ -2,24 +2,9 @@
 import { describe, expect, it } from "vitest";
 import { chooseRpmDbPath, dnfConfig, repoSection, rpmMacros, splitProxy } from "../../../src/installer/dnf-config.js";
 import { dnfBaseArgs, dnfGroupInfoArgs, dnfInstallCommands, parseDnfProgress, parsePackageList, rpmQueryArgs, type DnfPaths } from "../../../src/installer/dnf.js";
-import type { DnfSource, PackageSelection, RpmRepo } from "../../../src/installer/types.js";
+import type { DnfSource, RpmRepo } from "../../../src/installer/types.js";
+import { selection } from "../../helpers/selection.js";
 
-const selection = (over: Partial<PackageSelection> = {}): PackageSelection => ({
-  packages: [],
-  excludes: [],
-  groups: [],
-  excludedGroups: [],
-  environment: null,
-  core: true,
-  excludeDocs: false,
-  instLangs: null,
-  excludeWeakdeps: false,
-  ignoreMissing: false,
-  multilib: false,
-  timeout: null,
-  retries: null,
-  ...over,
-});
 
 const repo = (over: Partial<RpmRepo> = {}): RpmRepo => ({
   id: "local",

@@ -1,25 +1,12 @@
 // The package step as a dry run: the exact commands for each backend, nothing registered afterwards; the tools it needs.
 import { describe, expect, it } from "vitest";
 import { installPackages, packageTools, rootFstypeOf } from "../../../src/installer/packages.js";
-import type { AptSource, DnfSource, PackageSelection } from "../../../src/installer/types.js";
+import type { AptSource, DnfSource } from "../../../src/installer/types.js";
 import type { LayoutPlan } from "../../../src/partition/types.js";
 import { recordCommands, Teardown } from "../../../src/run/index.js";
+import { selection as emptySelection } from "../../helpers/selection.js";
 
-const selection: PackageSelection = {
-  packages: ["bash"],
-  excludes: [],
-  groups: [],
-  excludedGroups: [],
-  environment: null,
-  core: true,
-  excludeDocs: false,
-  instLangs: null,
-  excludeWeakdeps: false,
-  ignoreMissing: false,
-  multilib: false,
-  timeout: null,
-  retries: null,
-};
+const selection = emptySelection({ packages: ["bash"] });
 
 const dnf: DnfSource = {
   backend: "dnf",
