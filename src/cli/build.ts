@@ -9,6 +9,7 @@ import { FORMAT_NAMES, PACKAGE_KINDS, type CompressChoice, type FormatName, type
 import type { BuildPlan, OutputSettings } from "../plan.js";
 import { createLogger, setLogger } from "../run/index.js";
 import { collect } from "./options.js";
+import { createProgress } from "./progress.js";
 import { planFromFile, type PlanCliOptions } from "./plan.js";
 
 export interface BuildCliOptions extends PlanCliOptions {
@@ -108,7 +109,8 @@ export function buildSummary(plan: BuildPlan, result: BuildResult, seconds: numb
 
 /** Plan and build; returns the exit code. */
 export async function buildFromFile(file: string, opts: BuildCliOptions, err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
-  const say = opts.quiet ? () => undefined : err;
+  const progress = createProgress(err, { tty: process.stderr.isTTY === true, quiet: opts.quiet === true });
+  const say = (s: string) => progress.line(s.replace(/\n$/, ""));
   const output = outputSettings(opts);
   requireRoot();
   const started = Date.now();
@@ -124,17 +126,12 @@ export async function buildFromFile(file: string, opts: BuildCliOptions, err: (s
   setLogger(createLogger({ file: logfile }));
   say(`building ${plan.name} (log: ${logfile})\n`);
   for (const w of plan.layout.warnings) say(`warning: ${w}\n`);
-  let lastCount = "";
   const result = await buildAppliance(plan, {
     tmpdir: opts.tmpdir,
     keepWorkdir: opts.keepWorkdir === true,
     ...(opts.cache ? { cacheDir: path.resolve(opts.cache) } : {}),
     log: (line) => say(`${line}\n`),
-    onProgress: (p) => {
-      const text = `  packages: ${p.done}${p.total ? ` of ${p.total}` : ""}${p.package ? ` (${p.package})` : ""}`;
-      if (text !== lastCount && (p.done % 10 === 0 || p.done === p.total)) say(`${text}\n`);
-      lastCount = text;
-    },
+    onProgress: (p) => progress.packages(p),
   });
   for (const w of result.warnings) say(`warning: ${w}\n`);
   const seconds = (Date.now() - started) / 1000;
