@@ -3,9 +3,10 @@ import { existsSync } from "node:fs";
 import { chmod, mkdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { mountsUnder, unmount } from "../partition/mount.js";
-import { getLogger, isDryRun, run, shellQuote, type Teardown } from "../run/index.js";
+import { getLogger, isDryRun, run, shellQuote } from "../run/index.js";
 import { stopProcessesIn } from "./processes.js";
-import type { AptEntry, AptSource, InstalledPackage, InstallProgress, PackageSelection } from "./types.js";
+import type { AptEntry, AptSource, InstalledPackage, PackageSelection } from "./types.js";
+import type { DnfInstallContext } from "./dnf.js";
 
 /** Where the exclude pins live in the root while mmdebstrap runs (removed before it finishes). */
 export const PIN_FILE = "/etc/apt/preferences.d/ksimage-excludes.pref";
@@ -38,16 +39,9 @@ export interface MmdebstrapPlan {
 }
 
 /** What installWithApt needs besides the source. */
-export interface AptInstallContext {
-  root: string;
-  workdir: string;
-  teardown: Teardown;
+// The same as dnf's (cacheDir: its apt/ subdirectory keeps .deb files and lists), plus the root fstype for the initramfs hint.
+export interface AptInstallContext extends DnfInstallContext {
   rootFstype?: string | null;
-  /** Keep .deb files and package lists here between builds (--cache DIR); its apt/ subdirectory is used. */
-  cacheDir?: string;
-  onProgress?: (p: InstallProgress) => void;
-  /** Every line mmdebstrap prints (apt and dpkg output included), for a verbose display or the build log. */
-  onOutput?: (line: string) => void;
 }
 
 /** The one-line sources.list entry for ENTRY. */

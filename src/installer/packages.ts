@@ -1,27 +1,13 @@
 // The package step of a build: install the planned package set with its backend, report what got installed, and describe the plan.
-import type { Teardown } from "../run/index.js";
 import type { LayoutPlan } from "../partition/types.js";
-import { aptTools, installWithApt } from "./apt.js";
+import { aptTools, installWithApt, type AptInstallContext } from "./apt.js";
 import { dnfTools, installWithDnf } from "./dnf.js";
-import type { Backend, InstalledPackage, InstallProgress, PackageSource } from "./types.js";
+import type { Backend, InstalledPackage, PackageSource } from "./types.js";
 
-/** What the package step needs from the build. */
-export interface PackageStepContext {
+/** What the package step needs from the build: what either backend needs, and the planned source. */
+export interface PackageStepContext extends AptInstallContext {
   /** The planned source (choosePackageSource); null: nothing to install with a package manager. */
   source: PackageSource | null;
-  /** The mounted install root. */
-  root: string;
-  /** The build's work directory (0755; private files go in its dnf/, apt/ and tmp/). */
-  workdir: string;
-  /** Undos of this step (mounts, processes) go here. */
-  teardown: Teardown;
-  /** The root filesystem's type, for the initramfs hint of the apt backend. */
-  rootFstype?: string | null;
-  /** --cache DIR: downloaded packages and metadata are kept there between builds. */
-  cacheDir?: string;
-  onProgress?: (p: InstallProgress) => void;
-  /** Every line the package manager prints. */
-  onOutput?: (line: string) => void;
 }
 
 /** What the later steps (configuration, manifest) learn from the package step. */
@@ -36,8 +22,7 @@ export async function installPackages(ctx: PackageStepContext): Promise<PackageS
   const source = ctx.source;
   if (source === null) return undefined;
   const started = Date.now();
-  const common = { root: ctx.root, workdir: ctx.workdir, teardown: ctx.teardown, cacheDir: ctx.cacheDir, onProgress: ctx.onProgress, onOutput: ctx.onOutput };
-  const packages = source.backend === "dnf" ? await installWithDnf(source, common) : await installWithApt(source, { ...common, rootFstype: ctx.rootFstype });
+  const packages = source.backend === "dnf" ? await installWithDnf(source, ctx) : await installWithApt(source, ctx);
   return { backend: source.backend, packages, durationMs: Date.now() - started };
 }
 
