@@ -7,7 +7,7 @@ import { KsimageError } from "../errors.js";
 import { getLogger, run, Teardown, type RunResult } from "../run/index.js";
 import { detectAccelerator, type AccelChoice } from "./accel.js";
 import { readBootCode } from "./boot-sector.js";
-import { judgeConsole, lastLines } from "./console-watch.js";
+import { judgeConsole, lastHandover, lastLines } from "./console-watch.js";
 import { detectImageFormat } from "./image-format.js";
 import { findOvmf } from "./ovmf.js";
 import { qemuArgs } from "./qemu-args.js";
@@ -43,8 +43,8 @@ export interface BootResult {
   failure: string | null;
   /** The last 40 lines of the serial console. */
   tail: string[];
-  /** The firmware's last debug console lines (SeaBIOS: "Booting from Hard Disk...", "Booting from 0000:7c00"). */
-  firmwareTail: string[];
+  /** The firmware's last hand-over line on its debug console (SeaBIOS: "Booting from 0000:7c00"), or null. */
+  handover: string | null;
 }
 
 export const DEFAULT_EXPECT = "login:";
@@ -126,9 +126,9 @@ export async function bootImage(opts: BootOptions): Promise<BootResult> {
     // QEMU failing on its own (bad option, unreadable image) is a tool failure, not a verdict on the image.
     if (result.failure?.startsWith("QEMU exited") && ended.error) throw ended.error;
     const serial = await readOr(files.serial);
-    const firmwareTail = lastLines(await readOr(files.firmware), 3);
+    const handover = lastHandover(await readOr(files.firmware));
     if (opts.consoleLog) await copyFile(files.serial, opts.consoleLog).catch(() => undefined);
-    const verdict: BootResult = { ok: result.ok, seconds, accel, format, firmware: ovmf ? "uefi" : "bios", expect, failure: result.failure, tail: lastLines(serial, TAIL_LINES), firmwareTail };
+    const verdict: BootResult = { ok: result.ok, seconds, accel, format, firmware: ovmf ? "uefi" : "bios", expect, failure: result.failure, tail: lastLines(serial, TAIL_LINES), handover };
     getLogger().info({ boot: { ...verdict, tail: undefined } }, verdict.ok ? `"${expect}" after ${seconds.toFixed(1)} s` : `no "${expect}": ${verdict.failure}`);
     return verdict;
   } finally {

@@ -24,6 +24,14 @@ export function lastLines(text: string, n: number): string[] {
   return lines.slice(-n);
 }
 
+/**
+ * SeaBIOS's last "Booting from ..." line in its whole debug console, or null. Not just the last lines: once the disk's
+ * code runs, SeaBIOS can go on logging (int 13h calls, unhandled interrupts) after the hand-over.
+ */
+export function lastHandover(firmware: string): string | null {
+  return stripAnsi(firmware).split("\n").map((l) => l.trim()).findLast((l) => l.startsWith("Booting from")) ?? null;
+}
+
 /** SeaBIOS handing over to the disk's MBR code. */
 const MBR_HANDOVER = /Booting from Hard Disk/;
 

@@ -33,7 +33,7 @@ export function parseMemory(text: string | undefined): number {
 
 /** The failure report: the last console lines, then (thrown) one sentence with a hint. */
 export function bootFailure(image: string, result: BootResult): KsimageError {
-  const handover = result.firmwareTail.findLast((l) => l.startsWith("Booting from"));
+  const handover = result.handover;
   let empty = "";
   if (result.tail.length === 0) {
     empty = handover ? `; the firmware handed over to the disk ("${handover}") and nothing ever reached the serial console` : "; the serial console stayed empty";

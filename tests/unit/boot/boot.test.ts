@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { chooseAccelerator } from "../../../src/boot/accel.js";
 import { bootSectorArgs, hasBootCode } from "../../../src/boot/boot-sector.js";
-import { judgeConsole, lastLines, stripAnsi } from "../../../src/boot/console-watch.js";
+import { judgeConsole, lastHandover, lastLines, stripAnsi } from "../../../src/boot/console-watch.js";
 import { parseImageFormat, qemuImgInfoArgs } from "../../../src/boot/image-format.js";
 import { pickOvmf } from "../../../src/boot/ovmf.js";
 import { qemuArgs, qemuEscape, type QemuOptions } from "../../../src/boot/qemu-args.js";
@@ -94,6 +94,12 @@ describe("the console", () => {
     expect(lastLines("a\r\n\nb\nc\n", 2)).toEqual(["b", "c"]);
   });
 
+  it("finds SeaBIOS's last hand-over line even when the firmware goes on logging after it", () => {
+    const fw = "Booting from Hard Disk...\nBooting from 0000:7c00\nunimplemented handle_15XX:123:\n   a=0000e980\nenter handle_16:\n";
+    expect(lastHandover(fw)).toBe("Booting from 0000:7c00");
+    expect(lastHandover("SeaBIOS (version 1.16.2)\nenter handle_19:\n")).toBeNull();
+  });
+
   it.each([
     ["Debian GNU/Linux 12 vm ttyS0\n\nvm login: ", "", { kind: "found" }],
     ["Booting `Debian'\n", "", { kind: "waiting" }],
@@ -143,7 +149,7 @@ describe("ksimage boot: option values and the failure message", () => {
   });
 
   const accel = { accel: "tcg" as const, reason: "no KVM module (kvm_intel or kvm_amd) is loaded" };
-  const failed = { ok: false, seconds: 8, accel, format: "raw", firmware: "bios" as const, expect: "login:", failure: "", tail: [], firmwareTail: [] };
+  const failed = { ok: false, seconds: 8, accel, format: "raw", firmware: "bios" as const, expect: "login:", failure: "", tail: [], handover: null };
   const timedOut = '"login:" did not appear on the serial console within 60 s';
 
   it("a failure sign: one sentence naming firmware, accelerator and reason, with a hint", () => {
@@ -153,7 +159,7 @@ describe("ksimage boot: option values and the failure message", () => {
   });
 
   it("a timeout with an empty console after the BIOS hand-over points at the boot loader", () => {
-    const e = bootFailure("a.raw", { ...failed, failure: timedOut, firmwareTail: ["Booting from Hard Disk...", "Booting from 0000:7c00"] });
+    const e = bootFailure("a.raw", { ...failed, failure: timedOut, handover: "Booting from 0000:7c00" });
     expect(e.message).toBe(`a.raw did not boot with BIOS under TCG: ${timedOut}; the firmware handed over to the disk ("Booting from 0000:7c00") and nothing ever reached the serial console`);
     expect(e.hint).toBe("no boot loader or kernel wrote to ttyS0: is a boot loader installed (ksimage plan shows what is installed and why), and does bootloader --append have console=ttyS0?");
   });
