@@ -45,6 +45,8 @@ export interface BootResult {
   tail: string[];
   /** The firmware's last hand-over line on its debug console (SeaBIOS: "Booting from 0000:7c00"), or null. */
   handover: string | null;
+  /** The firmware's last debug console lines, shown when the serial console stayed empty. */
+  firmwareTail: string[];
 }
 
 export const DEFAULT_EXPECT = "login:";
@@ -126,9 +128,11 @@ export async function bootImage(opts: BootOptions): Promise<BootResult> {
     // QEMU failing on its own (bad option, unreadable image) is a tool failure, not a verdict on the image.
     if (result.failure?.startsWith("QEMU exited") && ended.error) throw ended.error;
     const serial = await readOr(files.serial);
-    const handover = lastHandover(await readOr(files.firmware));
+    const firmwareLog = await readOr(files.firmware);
+    const handover = lastHandover(firmwareLog);
+    const firmwareTail = lastLines(firmwareLog, 5);
     if (opts.consoleLog) await copyFile(files.serial, opts.consoleLog).catch(() => undefined);
-    const verdict: BootResult = { ok: result.ok, seconds, accel, format, firmware: ovmf ? "uefi" : "bios", expect, failure: result.failure, tail: lastLines(serial, TAIL_LINES), handover };
+    const verdict: BootResult = { ok: result.ok, seconds, accel, format, firmware: ovmf ? "uefi" : "bios", expect, failure: result.failure, tail: lastLines(serial, TAIL_LINES), handover, firmwareTail };
     getLogger().info({ boot: { ...verdict, tail: undefined } }, verdict.ok ? `"${expect}" after ${seconds.toFixed(1)} s` : `no "${expect}": ${verdict.failure}`);
     return verdict;
   } finally {

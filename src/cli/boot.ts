@@ -70,6 +70,7 @@ export async function bootFromCli(image: string, opts: BootCliOptions, err: (s: 
     });
     if (!result.ok) {
       if (result.tail.length > 0) err(`last ${TAIL_LINES} lines of the serial console:\n${result.tail.map((l) => `  | ${l}`).join("\n")}\n`);
+      else if (result.firmwareTail.length > 0) err(`the serial console stayed empty; the firmware's debug console ended with:\n${result.firmwareTail.map((l) => `  | ${l}`).join("\n")}\n`);
       throw bootFailure(image, result);
     }
     err(`"${result.expect}" appeared after ${result.seconds.toFixed(1)} s (${result.firmware === "uefi" ? "UEFI" : "BIOS"}, ${result.accel.accel.toUpperCase()})\n`);

@@ -149,7 +149,7 @@ describe("ksimage boot: option values and the failure message", () => {
   });
 
   const accel = { accel: "tcg" as const, reason: "no KVM module (kvm_intel or kvm_amd) is loaded" };
-  const failed = { ok: false, seconds: 8, accel, format: "raw", firmware: "bios" as const, expect: "login:", failure: "", tail: [], handover: null };
+  const failed = { ok: false, seconds: 8, accel, format: "raw", firmware: "bios" as const, expect: "login:", failure: "", tail: [], handover: null, firmwareTail: [] };
   const timedOut = '"login:" did not appear on the serial console within 60 s';
 
   it("a failure sign: one sentence naming firmware, accelerator and reason, with a hint", () => {
