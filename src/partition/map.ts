@@ -20,7 +20,7 @@ export interface MappedDisk {
   partitions: Record<number, string>;
 }
 
-/** How long to wait for partition nodes after `losetup --partscan` before asking partx. */
+/** How long to wait for a device node to appear in /dev once its partition is in sysfs. */
 const PARTSCAN_WAIT_MS = 1_000;
 
 // Whether device-mapper works here (kpartx and LVM need it; this project's reference host has none).
@@ -74,12 +74,13 @@ export async function mapPartitions(disk: DiskPlan, file: string, teardown: Tear
 
 class PartxFailed extends Error {}
 
-// Wait (bounded) for the kernel's own partition scan, else add the partitions with partx; then check their geometry.
+// Use the kernel's own partition scan if it made the partitions, else add them with partx; then check their geometry.
 async function mapWithPartx(disk: DiskPlan, mapped: MappedDisk): Promise<MappedDisk> {
   const parts = mappable(disk);
   const wanted = parts.map((p) => `${path.basename(mapped.device)}p${p.number}`);
-  // A dry run cannot know whether the kernel scans partitions: it shows the partx fallback this project's hosts need.
-  const appeared = !isDryRun() && (await waitFor(() => wanted.every((w) => sysfsPartitions(mapped.device).includes(w)), PARTSCAN_WAIT_MS));
+  // The kernel scans the table inside losetup's LOOP_CONFIGURE ioctl: what is not in sysfs when losetup returns never
+  // comes (waiting here cost every build a second). A dry run shows the partx fallback this project's hosts need.
+  const appeared = !isDryRun() && wanted.every((w) => sysfsPartitions(mapped.device).includes(w));
   if (!appeared) {
     // Kernels without partition-table parsers create no pN nodes at --partscan; partx parses in user space.
     try {

@@ -26,7 +26,7 @@ describe("ksimage build: dry run", () => {
       `mkfs.ext4 -F -q -U ${boot!.filesystem!.uuid} -L boot '\${LOOP_SDA}p1'`,
       `mkfs.xfs -f -q -m uuid=${root!.filesystem!.uuid} '\${LOOP_SDA}p2'`,
       `mount -t xfs '\${LOOP_SDA}p2' ${workRoot}`,
-      `mount -t ext4 '\${LOOP_SDA}p1' ${workRoot}/boot`,
+      `mount -t ext4 -o barrier=0 '\${LOOP_SDA}p1' ${workRoot}/boot`,
       `tar --zstd --xattrs '--xattrs-include=*' --acls --numeric-owner --same-owner -xpf /srv/root.tar.zst -C ${workRoot}`,
     ]);
     expect(existsSync(sb.outdir)).toBe(false);
