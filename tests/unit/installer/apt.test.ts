@@ -4,6 +4,8 @@ import {
   aptBuildConf,
   aptPinText,
   dpkgFilterOptions,
+  INITRAMFS_DEFER_HOOK,
+  INITRAMFS_ONCE_HOOK,
   dpkgQueryArgs,
   mmdebstrapArgs,
   parseAptProgress,
@@ -48,6 +50,7 @@ const HOST_FILES = [
   '--customize-hook=if [ ! -L "$1/etc/resolv.conf" ] && cmp -s /etc/resolv.conf "$1/etc/resolv.conf"; then rm -f "$1/etc/resolv.conf"; fi',
   '--customize-hook=if cmp -s /etc/hostname "$1/etc/hostname"; then echo localhost > "$1/etc/hostname"; fi',
 ];
+const INITRAMFS_ONCE = [`--essential-hook=${INITRAMFS_DEFER_HOOK}`, `--customize-hook=${INITRAMFS_ONCE_HOOK}`];
 const TAIL = ["bookworm", "/w/root", "deb http://mirror.example/debian bookworm main", "deb http://mirror.example/debian bookworm-updates main contrib"];
 
 describe("mmdebstrapArgs", () => {
@@ -59,6 +62,7 @@ describe("mmdebstrapArgs", () => {
       "--verbose",
       "--include=less,netbase",
       DPKG_IN,
+      ...INITRAMFS_ONCE,
       '--customize-hook=rm -f "$1/etc/dpkg/dpkg.cfg.d/00ksimage-build"',
       ...HOST_FILES,
       ...TAIL,
@@ -94,6 +98,7 @@ describe("mmdebstrapArgs", () => {
       '--setup-hook=mkdir -p "$1/var/cache/apt/archives" "$1/var/lib/apt/lists" && mount --bind /c/apt/archives "$1/var/cache/apt/archives" && mount --bind /c/apt/lists "$1/var/lib/apt/lists"',
       '--setup-hook=mkdir -p "$1/etc/apt/preferences.d" && cp /w/apt/ksimage-excludes.pref "$1/etc/apt/preferences.d/ksimage-excludes.pref"',
       '--essential-hook=mkdir -p "$1/etc/initramfs-tools/conf.d" && echo FSTYPE=ext4 > "$1/etc/initramfs-tools/conf.d/ksimage-fstype"',
+      ...INITRAMFS_ONCE,
       '--customize-hook=umount "$1/var/cache/apt/archives" "$1/var/lib/apt/lists"',
       '--customize-hook=rm -f "$1/etc/apt/preferences.d/ksimage-excludes.pref" "$1/etc/apt/apt.conf.d/00ksimage-build" "$1/etc/dpkg/dpkg.cfg.d/00ksimage-build"',
       ...HOST_FILES,
