@@ -9,6 +9,7 @@ import { relabelSystem } from "./installer/configure/selinux.js";
 import { installLiveimg } from "./installer/liveimg.js";
 import { installPackages, rootFstypeOf } from "./installer/packages.js";
 import { runPostScripts, runPreScripts } from "./installer/scripts.js";
+import { restoreCachedTree, storeCachedTree, type InstalledTree } from "./installer/tree-cache/index.js";
 import type { InstallProgress } from "./installer/types.js";
 import { collectPackages, writeOutputs, type OutputReport, type PackageManifest } from "./output/index.js";
 import type { BuildPlan } from "./plan.js";
@@ -34,7 +35,7 @@ export interface BuildOptions {
   handleSignals?: boolean;
   /** Force a partition mapping method (default: kpartx with device-mapper, else loop + partx). */
   mapMethod?: MapMethod;
-  /** --cache DIR: package downloads and metadata kept between builds. */
+  /** --cache DIR: package downloads and metadata kept between builds (the root-tree cache is decided in the plan). */
   cacheDir?: string;
   /** Package installation progress (packages done of total), for a live counter. */
   onProgress?: (p: InstallProgress) => void;
@@ -66,6 +67,8 @@ interface BuildContext {
   cancelled: boolean;
   warnings: string[];
   manifest: PackageManifest | undefined;
+  /** What the package install did, when it ran (the root-tree cache stores its tree). */
+  installed: InstalledTree | undefined;
   report: OutputReport | undefined;
   /** Removal of the published raw disks, released once every output is written. */
   published: DeferHandle[];
@@ -81,6 +84,7 @@ const STEPS: Step[] = [
   ["mkfs", makeAllFilesystems],
   ["mount", mountAll],
   ["install", installTree],
+  ["store the tree in the cache", cacheTree],
   ["write /etc/fstab", (ctx) => writeFstab(ctx.plan.layout, ctx.plan.name, ctx.root)],
   ["configure the system", configure],
   ["install the boot loader", bootloader],
@@ -112,7 +116,7 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
     const devices = new Teardown();
     outer.defer("remove unfinished output files", () => unwindOrThrow(files));
     outer.defer("unmount and unmap", () => unwindOrThrow(devices));
-    ctx = { plan, opts, workdir, root: path.join(workdir, "root"), files, devices, disks: {}, mapped: {}, cancelled: false, warnings: [], manifest: undefined, report: undefined, published: [] };
+    ctx = { plan, opts, workdir, root: path.join(workdir, "root"), files, devices, disks: {}, mapped: {}, cancelled: false, warnings: [], manifest: undefined, installed: undefined, report: undefined, published: [] };
     const steps: { step: string; seconds: number }[] = [];
     for (const [i, [title, step]] of STEPS.entries()) {
       if (ctx.cancelled) throw new KsimageError("the build was interrupted");
@@ -222,7 +226,8 @@ async function installTree(ctx: BuildContext): Promise<void> {
     await installLiveimg(ctx.plan.source, ctx.root, ctx.workdir, ctx.devices);
     return;
   }
-  await installPackages({
+  if (await restoreCachedTree(ctx.plan.treeCache, ctx.root, (line) => ctx.opts.log?.(line))) return;
+  const result = await installPackages({
     source: ctx.plan.packages,
     root: ctx.root,
     workdir: ctx.workdir,
@@ -231,6 +236,15 @@ async function installTree(ctx: BuildContext): Promise<void> {
     ...(ctx.opts.cacheDir ? { cacheDir: ctx.opts.cacheDir } : {}),
     ...(ctx.opts.onProgress ? { onProgress: ctx.opts.onProgress } : {}),
   });
+  if (result) ctx.installed = { packages: result.packages.length, seconds: result.durationMs / 1000 };
+}
+
+// After an install from packages (not a cache hit), keep its tree for the next build with the same key.
+async function cacheTree(ctx: BuildContext): Promise<void> {
+  if (ctx.installed === undefined) return;
+  const stored = await storeCachedTree(ctx.plan.treeCache, ctx.root, ctx.plan.layout, ctx.installed, ctx.files);
+  if (stored?.warning) ctx.warnings.push(stored.line);
+  else if (stored) ctx.opts.log?.(stored.line);
 }
 
 async function configure(ctx: BuildContext): Promise<void> {

@@ -4,6 +4,7 @@ import { PlanError } from "./errors.js";
 import { planBootloader } from "./installer/bootloader/plan.js";
 import type { BootloaderPlan, Firmware } from "./installer/bootloader/types.js";
 import { choosePackageSource, type SourceOptions } from "./installer/source.js";
+import { planTreeCache, type TreeCacheChoice, type TreeCachePlan } from "./installer/tree-cache/index.js";
 import type { PackageSource } from "./installer/types.js";
 import type { Kickstart } from "./kickstart/model.js";
 import type { CompressChoice, FormatName, PackageKind } from "./output/index.js";
@@ -50,6 +51,8 @@ export interface BuildPlan {
   /** The package manager, repositories and package set (null: liveimg, or nothing to install). */
   packages: PackageSource | null;
   bootloader: BootloaderPlan;
+  /** Whether the installed tree comes from the root-tree cache (hit), is stored there after the install (miss), or neither. */
+  treeCache: TreeCachePlan;
   /** Raw disk images the disk steps write (the output stage converts them). */
   outputs: OutputPlan[];
   output: OutputSettings;
@@ -62,6 +65,8 @@ export interface PlanOptions extends LayoutOptions {
   output?: Partial<OutputSettings>;
   /** Package source choices (backend, suite, variant, releasever...). */
   sources?: SourceOptions;
+  /** The root-tree cache: --cache DIR, none, or --no-cache. */
+  treeCache?: TreeCacheChoice;
 }
 
 /** appliance-creator's defaults: one vCPU, 512 MiB, raw output. */
@@ -120,14 +125,15 @@ export function buildPlan(ks: Kickstart, opts: PlanOptions = {}): BuildPlan {
   const outputs = layout.disks.map((d) => ({ disk: d.name, format: "raw" as const, path: path.join(applianceDir, `${name}-${d.name}.raw`) }));
   const bootloader = planBootloader(ks, layout, opts.firmware ? { firmware: opts.firmware } : {});
   const output = { ...DEFAULT_OUTPUT, ...opts.output };
-  return { name, kickstart: ks.file, ks, outdir, applianceDir, layout, source: planSource(ks), packages: null, bootloader, outputs, output };
+  const treeCache: TreeCachePlan = { status: "off", reason: "no --cache DIR" };
+  return { name, kickstart: ks.file, ks, outdir, applianceDir, layout, source: planSource(ks), packages: null, bootloader, treeCache, outputs, output };
 }
 
-/** The whole plan, with the package source resolved (the one step that reads repository metadata). */
+/** The whole plan, with the package source and the root-tree cache resolved (the one step that reads repository metadata). */
 export async function planAppliance(ks: Kickstart, opts: PlanOptions = {}): Promise<BuildPlan> {
   const plan = buildPlan(ks, opts);
-  if (plan.source.kind === "liveimg") return plan;
-  const packages = await choosePackageSource(ks, opts.sources ?? {});
-  if (packages === null) return plan;
-  return { ...plan, packages, source: { kind: "packages", backend: packages.backend } };
+  const packages = plan.source.kind === "liveimg" ? null : await choosePackageSource(ks, opts.sources ?? {});
+  const treeCache = await planTreeCache(packages, opts.treeCache ?? "none", plan.layout);
+  if (packages === null) return { ...plan, treeCache };
+  return { ...plan, packages, treeCache, source: { kind: "packages", backend: packages.backend } };
 }

@@ -8,7 +8,7 @@ import { KsimageError, UsageError } from "../errors.js";
 import { FORMAT_NAMES, PACKAGE_KINDS, type CompressChoice, type FormatName, type PackageKind } from "../output/index.js";
 import type { BuildPlan, OutputSettings } from "../plan.js";
 import { createLogger, setLogger } from "../run/index.js";
-import { collect } from "./options.js";
+import { collect, treeCacheChoice } from "./options.js";
 import { createProgress } from "./progress.js";
 import { planFromFile, type PlanCliOptions } from "./plan.js";
 
@@ -25,7 +25,8 @@ export interface BuildCliOptions extends PlanCliOptions {
   releasever?: string;
   suite?: string;
   variant?: string;
-  cache?: string;
+  /** --cache DIR, or false with --no-cache. */
+  cache?: string | false;
   bootTest?: boolean;
   json?: boolean;
   quiet?: boolean;
@@ -116,6 +117,7 @@ export async function buildFromFile(file: string, opts: BuildCliOptions, err: (s
   const started = Date.now();
   const plan = await planFromFile(file, opts, {
     output,
+    treeCache: treeCacheChoice(opts.cache),
     sources: {
       ...(opts.releasever ?? opts.version ? { releasever: opts.releasever ?? opts.version } : {}),
       ...(opts.suite ? { suite: opts.suite } : {}),
@@ -169,7 +171,8 @@ export function registerBuild(program: Command): void {
     .option("--releasever <ver>", "$releasever for dnf repositories")
     .option("--suite <suite>", "Debian suite (overrides %addon org_ksimage_debian --suite)")
     .option("--variant <variant>", "mmdebstrap variant (overrides the addon's)")
-    .option("--cache <dir>", "keep downloaded packages and metadata here between builds")
+    .option("--cache <dir>", "keep downloaded packages, metadata and installed root trees here between builds")
+    .option("--no-cache", "use no cache at all for this build (it also overrides an earlier --cache)")
     .option("--tmpdir <dir>", "where the work directory is made", "/var/tmp")
     .option("--keep-workdir", "leave the work directory in place and print where it is (for debugging)")
     .option("--logfile <file>", "structured log of every command (default: <outdir>/<name>/<name>-build.log)")

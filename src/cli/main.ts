@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { UsageError } from "../errors.js";
 import { registerBoot } from "./boot.js";
 import { registerBuild } from "./build.js";
+import { registerCache } from "./cache.js";
 import { registerDoctor } from "./doctor.js";
 import { EXIT_USAGE, reportError } from "./errors.js";
 import { registerInspect } from "./inspect.js";
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerBuild(program);
   registerDoctor(program);
   registerBoot(program);
+  registerCache(program);
   return program;
 }
 

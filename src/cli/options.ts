@@ -1,5 +1,7 @@
-// Parse command-line values shared by several commands (disk sizes, disk labels) into typed options.
+// Parse command-line values shared by several commands (disk sizes, disk labels, the cache) into typed options.
+import path from "node:path";
 import { UsageError } from "../errors.js";
+import type { TreeCacheChoice } from "../installer/tree-cache/index.js";
 import type { LabelType } from "../partition/types.js";
 
 const UNITS: Record<string, number> = { "": 2 ** 20, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
@@ -41,4 +43,10 @@ export function parseDiskLabels(values: string[] | undefined): Record<string, La
       return [d, l as LabelType];
     }),
   );
+}
+
+/** The root-tree cache the command line asks for: --cache DIR, nothing, or --no-cache (commander's false). */
+export function treeCacheChoice(cache: string | false | undefined): TreeCacheChoice {
+  if (cache === false) return "disabled";
+  return cache ? { dir: path.resolve(cache) } : "none";
 }

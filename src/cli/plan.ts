@@ -5,9 +5,10 @@ import { parseKickstart } from "../kickstart/parser.js";
 import { recordCommands } from "../run/index.js";
 import { describeBootloader } from "../installer/bootloader/plan.js";
 import { describePackageSource } from "../installer/packages.js";
+import { shortKey } from "../installer/tree-cache/index.js";
 import { planAppliance, type BuildPlan, type PlanOptions } from "../plan.js";
 import { SECTOR } from "../partition/types.js";
-import { collect, parseDiskLabels, parseDiskSizes } from "./options.js";
+import { collect, parseDiskLabels, parseDiskSizes, treeCacheChoice } from "./options.js";
 
 export interface PlanCliOptions {
   name?: string;
@@ -18,7 +19,7 @@ export interface PlanCliOptions {
 }
 
 /** Parse the kickstart and plan the build; throws KickstartError/PlanError for bad input. */
-export async function planFromFile(file: string, opts: PlanCliOptions, extra: Pick<PlanOptions, "output" | "sources" | "firmware"> = {}): Promise<BuildPlan> {
+export async function planFromFile(file: string, opts: PlanCliOptions, extra: Pick<PlanOptions, "output" | "sources" | "firmware" | "treeCache"> = {}): Promise<BuildPlan> {
   const r = parseKickstart(file, { lenient: opts.lenient ?? false });
   if (r.error || !r.ks) throw r.error ?? new Error("parse failed");
   for (const d of r.diagnostics) if (d.severity === "warning") process.stderr.write(`${d.file}:${d.line}: warning: ${d.message}\n`);
@@ -69,7 +70,11 @@ export function formatPlan(plan: BuildPlan): string {
   const src =
     plan.source.kind === "liveimg" ? `liveimg ${plan.source.path} (${plan.source.format})` : plan.source.kind === "packages" ? "packages" : `none (${plan.source.reason})`;
   out.push("", `installation source: ${src}`);
-  if (plan.source.kind === "packages") out.push(...describePackageSource(plan.packages).map((l) => "  " + l));
+  if (plan.source.kind === "packages") {
+    out.push(...describePackageSource(plan.packages).map((l) => "  " + l));
+    const tc = plan.treeCache;
+    out.push(`  root-tree cache: ${tc.status}${tc.status === "off" ? "" : ` (key ${shortKey(tc.key)} in ${tc.dir})`}: ${tc.reason}`);
+  }
   out.push("", "boot loader:", ...describeBootloader(plan.bootloader).map((l) => "  " + l));
   out.push("", `outputs: ${plan.output.formats.join(", ")} (compression: ${plan.output.compress}), ${plan.output.vcpu} vCPU, ${plan.output.memoryMiB} MiB`);
   if (plan.layout.needsDeviceMapper) out.push("needs device-mapper: yes (LVM)");
@@ -88,12 +93,14 @@ export function registerPlan(program: Command): void {
     .option("-o, --outdir <dir>", "output directory", ".")
     .option("--disk-size <disk=size>", "size of a disk, e.g. sda=4G (repeatable; default: the sum of its partitions)", collect)
     .option("--disklabel <disk=label>", "partition table of a disk, gpt or msdos (repeatable)", collect)
+    .option("--cache <dir>", "say whether the build would find its installed tree in this cache, and why not")
+    .option("--no-cache", "plan a build that uses no cache")
     .option("--json", "print the plan as JSON")
     .option("--commands", "also list every command the build would run, in order (a dry run: nothing is touched)")
     .option("--lenient", "accept commands removed from kickstart with a warning")
     .addHelpText("after", "\nExamples:\n  ksimage plan examples/debian-minimal.ks\n  ksimage plan --commands examples/debian-minimal.ks\n  ksimage plan --json --disk-size sda=8G examples/two-disks.ks | jq '.layout.disks[0]'")
-    .action(async (file: string, opts: PlanCliOptions & { json?: boolean; commands?: boolean }) => {
-      const plan = await planFromFile(file, opts);
+    .action(async (file: string, opts: PlanCliOptions & { json?: boolean; commands?: boolean; cache?: string | false }) => {
+      const plan = await planFromFile(file, opts, { treeCache: treeCacheChoice(opts.cache) });
       const commands = opts.commands ? (await recordCommands(() => buildAppliance(plan, { handleSignals: false }))).commands.map((c) => c.line) : undefined;
       if (opts.json) {
         process.stdout.write(JSON.stringify(commands ? { ...plan, commands } : plan, null, 2) + "\n");

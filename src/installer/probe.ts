@@ -1,5 +1,5 @@
 // Look at a repository URL and say what it is: an RPM repository (repodata/repomd.xml) or a Debian archive (dists/<suite>/Release).
-import { access } from "node:fs/promises";
+import { access, readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 
 /** How long one HTTP probe may take. */
@@ -75,4 +75,16 @@ export async function probeRepository(base: string, suites: readonly string[]): 
     else error = r.error;
   }
   return found.length > 0 ? { kind: "apt", suites: found, error: null } : { kind: null, suites: [], error };
+}
+
+// The bytes at URL: file:// from disk, http(s) by GET (redirects followed, bounded by PROBE_TIMEOUT_MS). Throws on any failure.
+export async function readUrl(url: string): Promise<Buffer> {
+  if (url.startsWith("file:")) return readFile(fileURLToPath(url));
+  if (!/^https?:\/\//.test(url)) throw new Error(`cannot read ${url.split(":")[0]}: URLs`);
+  const response = await fetch(url, { redirect: "follow", signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw new Error(`HTTP ${response.status}`);
+  }
+  return Buffer.from(await response.arrayBuffer());
 }
