@@ -105,6 +105,9 @@ export function buildSummary(plan: BuildPlan, result: BuildResult, seconds: numb
     outputs: (result.report?.files ?? []).map((f) => ({ path: f.path, kind: f.kind, format: f.format ?? null, bytes: f.bytes, allocatedBytes: f.allocatedBytes, sha256: hashes.get(path.basename(f.path)) ?? null })),
     steps: result.steps,
     warnings: [...plan.layout.warnings, ...result.warnings],
+    treeCache: { status: plan.treeCache.status, reason: plan.treeCache.reason },
+    // ksimage's own process (the tools it runs are not in these figures).
+    process: { maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), cpuSeconds: Number((process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6).toFixed(2)) },
   };
 }
 
