@@ -5,6 +5,7 @@ import { UsageError } from "../errors.js";
 import { registerBoot } from "./boot.js";
 import { registerBuild } from "./build.js";
 import { registerCache } from "./cache.js";
+import { registerConvert } from "./convert.js";
 import { registerDoctor } from "./doctor.js";
 import { EXIT_USAGE, reportError } from "./errors.js";
 import { registerInspect } from "./inspect.js";
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerPlan(program);
   registerBuild(program);
   registerDoctor(program);
+  registerConvert(program);
   registerBoot(program);
   registerCache(program);
   return program;

@@ -1,5 +1,7 @@
 // Look at a repository URL and say what it is: an RPM repository (repodata/repomd.xml) or a Debian archive (dists/<suite>/Release).
 import { access, readFile } from "node:fs/promises";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { fileURLToPath } from "node:url";
 
 /** How long one HTTP probe may take. */
@@ -12,6 +14,8 @@ export interface ProbeResult {
   suites: string[];
   /** Why nothing was found (the last error), for the message. */
   error: string | null;
+  /** The server never answered (refused, no such host, timeout): the mirror is unreachable, not just empty. */
+  unreachable: boolean;
 }
 
 /** `base` + `/` + `rel`, whatever slashes base ends with. */
@@ -29,52 +33,108 @@ export function aptMarkers(base: string, suite: string): string[] {
   return [joinUrl(base, `dists/${suite}/InRelease`), joinUrl(base, `dists/${suite}/Release`)];
 }
 
+/** What one URL check found: whether the file is there, and why not (an HTTP status, or a network failure). */
+export interface UrlCheck {
+  exists: boolean;
+  error: string | null;
+  /** No HTTP answer at all: the server could not be reached (refused, no such host, timeout...). */
+  unreachable: boolean;
+}
+
+/** Network failures in words, by Node's error code. */
+const NETWORK_ERRORS: Record<string, string> = {
+  ECONNREFUSED: "connection refused",
+  ECONNRESET: "connection reset",
+  ENOTFOUND: "no such host",
+  EAI_AGAIN: "the host name could not be resolved",
+  ETIMEDOUT: "connection timed out",
+  EHOSTUNREACH: "no route to host",
+  ENETUNREACH: "network unreachable",
+};
+
+// A network failure as "<words> (<code>)", e.g. "connection refused (ECONNREFUSED)".
+export function describeNetworkError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code !== undefined && NETWORK_ERRORS[code] !== undefined) return `${NETWORK_ERRORS[code]} (${code})`;
+  return code ?? (error instanceof Error ? error.message : String(error));
+}
+
+// One HTTP(S) request without a body; resolves to the status and the Location header. node:http rather than fetch:
+// fetch refuses some ports outright ("bad port", e.g. 9 or 6000) where apt would connect.
+function request(url: string, method: "HEAD" | "GET"): Promise<{ status: number; location: string | undefined }> {
+  const get = url.startsWith("https:") ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = get(url, { method, timeout: PROBE_TIMEOUT_MS }, (res) => {
+      res.resume();
+      resolve({ status: res.statusCode ?? 0, location: res.headers.location });
+    });
+    req.on("timeout", () => req.destroy(Object.assign(new Error(`no answer within ${PROBE_TIMEOUT_MS / 1000} s`), { code: "ETIMEDOUT" })));
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+const MAX_REDIRECTS = 5;
+
+// HEAD (GET when HEAD is refused), following redirects.
+async function httpExists(url: string): Promise<UrlCheck> {
+  let current = url;
+  for (let hops = 0; hops <= MAX_REDIRECTS; hops += 1) {
+    let answer: { status: number; location: string | undefined };
+    try {
+      answer = await request(current, "HEAD");
+      if (answer.status === 405 || answer.status === 501) answer = await request(current, "GET");
+    } catch (error) {
+      return { exists: false, error: describeNetworkError(error), unreachable: true };
+    }
+    if (answer.status >= 300 && answer.status < 400 && answer.location !== undefined) {
+      current = new URL(answer.location, current).toString();
+      continue;
+    }
+    const ok = answer.status >= 200 && answer.status < 300;
+    return { exists: ok, error: ok ? null : `HTTP ${answer.status}`, unreachable: false };
+  }
+  return { exists: false, error: `more than ${MAX_REDIRECTS} redirects`, unreachable: false };
+}
+
 // Whether the file at URL exists: file:// by access(2), http(s) by HEAD (GET when HEAD is refused). Other schemes: unknown.
-export async function urlExists(url: string): Promise<{ exists: boolean; error: string | null }> {
+export async function urlExists(url: string): Promise<UrlCheck> {
   if (url.startsWith("file:")) {
     try {
       await access(fileURLToPath(url));
-      return { exists: true, error: null };
+      return { exists: true, error: null, unreachable: false };
     } catch (error) {
-      return { exists: false, error: (error as NodeJS.ErrnoException).code ?? String(error) };
+      return { exists: false, error: (error as NodeJS.ErrnoException).code ?? String(error), unreachable: false };
     }
   }
-  if (!/^https?:\/\//.test(url)) return { exists: false, error: `cannot probe ${url.split(":")[0]}: URLs` };
-  try {
-    let response = await fetch(url, { method: "HEAD", redirect: "follow", signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
-    if (response.status === 405 || response.status === 501) {
-      response = await fetch(url, { method: "GET", redirect: "follow", signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
-      await response.body?.cancel();
-    }
-    return { exists: response.ok, error: response.ok ? null : `HTTP ${response.status}` };
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    return { exists: false, error: cause ?? (error instanceof Error ? error.message : String(error)) };
-  }
+  if (!/^https?:\/\//.test(url)) return { exists: false, error: `cannot probe ${url.split(":")[0]}: URLs`, unreachable: false };
+  return httpExists(url);
 }
 
-async function anyExists(urls: string[]): Promise<{ exists: boolean; error: string | null }> {
-  let error: string | null = null;
+async function anyExists(urls: string[]): Promise<UrlCheck> {
+  let last: UrlCheck = { exists: false, error: null, unreachable: false };
   for (const url of urls) {
-    const r = await urlExists(url);
-    if (r.exists) return r;
-    error = r.error;
+    last = await urlExists(url);
+    if (last.exists) return last;
   }
-  return { exists: false, error };
+  return last;
 }
 
 // Probe BASE: an RPM repository if repodata/repomd.xml exists, else a Debian archive if dists/<s>/[In]Release exists for any of SUITES.
 export async function probeRepository(base: string, suites: readonly string[]): Promise<ProbeResult> {
   const rpm = await urlExists(rpmMarker(base));
-  if (rpm.exists) return { kind: "dnf", suites: [], error: null };
+  if (rpm.exists) return { kind: "dnf", suites: [], error: null, unreachable: false };
+  // A server that does not answer will not answer for the suites either.
+  if (rpm.unreachable) return { kind: null, suites: [], error: rpm.error, unreachable: true };
   let error = rpm.error;
+  let unreachable = false;
   const found: string[] = [];
   for (const suite of suites) {
     const r = await anyExists(aptMarkers(base, suite));
     if (r.exists) found.push(suite);
-    else error = r.error;
+    else ({ error, unreachable } = r);
   }
-  return found.length > 0 ? { kind: "apt", suites: found, error: null } : { kind: null, suites: [], error };
+  return found.length > 0 ? { kind: "apt", suites: found, error: null, unreachable: false } : { kind: null, suites: [], error, unreachable };
 }
 
 // The bytes at URL: file:// from disk, http(s) by GET (redirects followed, bounded by PROBE_TIMEOUT_MS). Throws on any failure.

@@ -63,6 +63,12 @@ export function qemuImgInfoArgs(file: string, qemuFormat: string): string[] {
   return ["qemu-img", "info", "--output=json", "-f", qemuFormat, file];
 }
 
+// Let qemu-img say what format FILE is: only ksimage convert does this, to refuse an input that is not the raw disk it expects
+// (a probe never decides how a file is read: every conversion still names -f raw).
+export function qemuImgProbeArgs(file: string): string[] {
+  return ["qemu-img", "info", "--output=json", file];
+}
+
 // Compare the guest-visible contents of a raw disk and a converted one; exit 0 means identical.
 export function qemuImgCompareArgs(raw: string, other: string, otherFormat: string): string[] {
   return ["qemu-img", "compare", "-q", "-f", "raw", "-F", otherFormat, raw, other];
