@@ -260,6 +260,7 @@ async function kickstartSource(ctx: Ctx, repos: RpmRepo[]): Promise<PackageSourc
       continue;
     }
     const probe = await probeRepository(base, ctx.suite === null ? [] : pocketSuites(ctx.suite));
+    if (probe.unreachable) throw unreachableMirror(ctx, repo, base, probe.error);
     if (ctx.opts.backend === "apt") kinds.set(repo, { kind: "apt", suites: probe.kind === "apt" ? probe.suites : [requireSuite(ctx)] });
     else if (probe.kind !== null) kinds.set(repo, { kind: probe.kind, suites: probe.suites });
     else throw unknownRepository(ctx, repo, base, probe.error);
@@ -274,6 +275,15 @@ async function kickstartSource(ctx: Ctx, repos: RpmRepo[]): Promise<PackageSourc
   if (backend === "dnf") return dnfSource(ctx, repos, null, null, reason);
   const entries = repos.flatMap((r) => (kinds.get(r)?.suites ?? []).map((suite) => ({ uri: r.baseurl!, suite, components: components(ctx) })));
   return aptSource(ctx, entries, reason);
+}
+
+function unreachableMirror(ctx: Ctx, repo: RpmRepo, base: string, error: string | null): PlanError {
+  const line = repo.origin === "url" ? "url --url" : `repo --name=${repo.id}`;
+  return new PlanError(
+    `the mirror ${base} could not be reached${error === null ? "" : `: ${error}`}`,
+    repoPos(ctx.ks, repo),
+    `check the ${line} line, and that the mirror is up and reachable from this host (proxy, firewall); without url and repo lines the build uses the host's own package sources`,
+  );
 }
 
 function unknownRepository(ctx: Ctx, repo: RpmRepo, base: string, error: string | null): PlanError {

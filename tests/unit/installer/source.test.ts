@@ -43,6 +43,8 @@ let server: Server;
 let http = "";
 beforeAll(async () => {
   server = createServer((req, res) => {
+    // A mirror that moved: every path redirects to the same path without /moved.
+    if (req.url?.startsWith("/moved/")) return void res.writeHead(301, { location: req.url.slice("/moved".length) }).end();
     const ok = ["/rpm/repodata/repomd.xml", "/deb/dists/bookworm/Release"].includes(req.url ?? "");
     // Like some mirrors: HEAD is refused, GET works.
     if (req.method === "HEAD" && req.url?.startsWith("/deb/")) return void res.writeHead(405).end();
@@ -79,6 +81,23 @@ describe("backend detection from url/repo lines", () => {
   it("http(s): HEAD, and GET where HEAD is refused", async () => {
     expect((await choose(`url --url=${http}/rpm/\n%packages\nbash\n%end`))?.backend).toBe("dnf");
     expect((await choose(`url --url=${http}/deb\n${ADDON}%packages\nless\n%end`))?.backend).toBe("apt");
+  });
+
+  it("http(s): redirects are followed", async () => {
+    expect((await choose(`url --url=${http}/moved/deb\n${ADDON}%packages\nless\n%end`))?.backend).toBe("apt");
+  });
+
+  it("a mirror that does not answer: it could not be reached, with the URL and the network error (port 9, which fetch would refuse)", async () => {
+    const error = (await choose(`url --url=http://127.0.0.1:9/debian\n${ADDON}%packages\nless\n%end`).catch((e: unknown) => e)) as PlanError;
+    expect(error).toBeInstanceOf(PlanError);
+    expect(error.message).toBe("the mirror http://127.0.0.1:9/debian could not be reached: connection refused (ECONNREFUSED)");
+    expect(error.hint).toMatch(/^check the url --url line, and that the mirror is up/);
+    const repo = (await choose(`repo --name=extra --baseurl=http://127.0.0.1:9/x\n${ADDON}%packages\nless\n%end`).catch((e: unknown) => e)) as PlanError;
+    expect([repo.message, repo.pos?.line, repo.hint]).toEqual([
+      "the mirror http://127.0.0.1:9/x could not be reached: connection refused (ECONNREFUSED)",
+      1,
+      expect.stringMatching(/^check the repo --name=extra line/),
+    ]);
   });
 
   it("mirrorlist, metalink and $releasever mean dnf without probing", async () => {
