@@ -1,12 +1,14 @@
-// SHA-256 of output files with sha256sum, and the SHA256SUMS file that `sha256sum -c` verifies in the output directory.
+// SHA-256 of output files (openssl), and the SHA256SUMS file that `sha256sum -c` verifies in the output directory.
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { KsimageError } from "../errors.js";
 import { isDryRun, run } from "../run/index.js";
 
-// Hash one file; run in its directory so that the line names it as SHA256SUMS will.
+// Hash one file; run in its directory so that the line names it as SHA256SUMS will. openssl uses the CPU's SHA
+// instructions, which coreutils' sha256sum does not: 0.2 s instead of 0.8 s for a 250 MiB qcow2 here. -r prints
+// sha256sum's own binary-mode line ("<hex> *name").
 export function sha256sumArgs(fileName: string): string[] {
-  return ["sha256sum", "--binary", "--", fileName];
+  return ["openssl", "dgst", "-sha256", "-r", "--", fileName];
 }
 
 /** One line of sha256sum's output: the hash and the name it was given. */
@@ -18,7 +20,7 @@ export interface SumLine {
 // Parse "<64 hex> *name" (binary mode) or "<64 hex>  name"; names with a backslash or newline are refused upstream.
 export function parseSumLine(line: string): SumLine {
   const m = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
-  if (!m) throw new KsimageError(`unexpected sha256sum output: ${JSON.stringify(line)}`);
+  if (!m) throw new KsimageError(`unexpected checksum output: ${JSON.stringify(line)}`);
   return { sha256: m[1]!, name: m[2]! };
 }
 

@@ -22,7 +22,7 @@ export function outputTools(input: Pick<OutputInput, "formats" | "compress" | "p
     }
     if (format === "ova") needs.push({ tool: "tar", reason: "pack the OVA" });
   }
-  needs.push({ tool: "sha256sum", reason: "write SHA256SUMS" });
+  needs.push({ tool: "openssl", reason: "hash the outputs for SHA256SUMS" });
   if ((input.include ?? []).length > 0) needs.push({ tool: "cp", reason: "copy the --include files" });
   const pkg = input.package ?? "none";
   if (pkg === "zip") needs.push({ tool: "zip", reason: "pack the appliance (-p zip)" });

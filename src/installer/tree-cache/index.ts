@@ -1,7 +1,7 @@
 // The root-tree cache in a build: decide hit or miss (and say why) at plan time, restore on a hit, store after a miss.
 import path from "node:path";
 import type { LayoutPlan } from "../../partition/types.js";
-import { getLogger, type Teardown } from "../../run/index.js";
+import { getLogger, isDryRun, type Teardown } from "../../run/index.js";
 import type { PackageSource } from "../types.js";
 import { keyDifferences, shortKey, treeKey, treeKeyInputs, type TreeKeyInputs } from "./key.js";
 import { metadataRevisions } from "./revision.js";
@@ -54,6 +54,8 @@ export async function planTreeCache(source: PackageSource | null, choice: TreeCa
 export async function restoreCachedTree(plan: TreeCachePlan, root: string, log: (line: string) => void): Promise<boolean> {
   if (plan.status !== "hit") return false;
   const { entry, problem } = await readEntry(plan.dir, plan.key);
+  // A dry run (plan --commands) shows the unpacking; it never hashes, let alone removes, an entry.
+  if (isDryRun() && entry !== null) return restoreTree(entry, root).then(() => true);
   const damaged = entry === null ? (problem ?? "it is gone") : await verifyEntry(entry);
   if (entry === null || damaged !== null) {
     log(`root-tree cache: the entry ${shortKey(plan.key)} is not usable (${damaged}): removed; installing the packages instead`);

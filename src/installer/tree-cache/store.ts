@@ -5,6 +5,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from "n
 import path from "node:path";
 import { z } from "zod";
 import { getLogger, isDryRun, run, type Teardown } from "../../run/index.js";
+import { sha256Of } from "../../output/checksums.js";
 import { tarExtractArgs } from "../liveimg.js";
 import type { TreeKeyInputs } from "./key.js";
 
@@ -57,15 +58,10 @@ export async function readEntry(cacheDir: string, key: string): Promise<{ entry:
   }
 }
 
-// sha256 of a file, by sha256sum: hashing hundreds of MiB in this process would grow it by tens of MiB of buffers.
-export async function sha256File(file: string): Promise<string> {
-  const { stdout } = await run(["sha256sum", "--binary", "--", file], { reason: "check a cached root tree", dryRun: false });
-  return stdout.slice(0, 64);
-}
-
-// Whether the entry's tree is byte for byte what was stored; the problem otherwise.
+// Whether the entry's tree is byte for byte what was stored; the problem otherwise. The hash runs in a tool, not here:
+// hashing hundreds of MiB in this process would grow it by tens of MiB of buffers.
 export async function verifyEntry(entry: TreeEntry): Promise<string | null> {
-  const actual = await sha256File(path.join(entry.dir, TREE_FILE));
+  const actual = await sha256Of(path.join(entry.dir, TREE_FILE));
   return actual === entry.meta.sha256 ? null : `${TREE_FILE} does not match its sha256 (stored ${entry.meta.sha256.slice(0, 12)}, found ${actual.slice(0, 12)})`;
 }
 
@@ -130,7 +126,7 @@ export async function storeTree(cacheDir: string, root: string, info: StoreInfo,
       inputs: info.inputs,
       created: new Date().toISOString(),
       bytes: (await stat(file)).size,
-      sha256: await sha256File(file),
+      sha256: await sha256Of(file),
       packages: info.packages,
       installSeconds: info.installSeconds,
     };

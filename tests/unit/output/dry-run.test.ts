@@ -33,10 +33,10 @@ describe("writeOutputs (dry run)", () => {
       ["qemu-img", "check", "-q", "-f", "qcow2", `${dir}/app-sda.qcow2.partial`],
       ["qemu-img", "convert", "-f", "raw", "-O", "vmdk", "-o", "subformat=streamOptimized", raw, `${dir}/.app.ova.d/app-sda.vmdk.partial`],
       ["qemu-img", "check", "-q", "-f", "vmdk", `${dir}/.app.ova.d/app-sda.vmdk.partial`],
-      ["sha256sum", "--binary", "--", "app.ovf"],
-      ["sha256sum", "--binary", "--", "app-sda.vmdk"],
+      ["openssl", "dgst", "-sha256", "-r", "--", "app.ovf"],
+      ["openssl", "dgst", "-sha256", "-r", "--", "app-sda.vmdk"],
       ["tar", "--format=ustar", "--owner=0", "--group=0", "--numeric-owner", "--mode=0644", "-cf", `${dir}/app.ova.partial`, "-C", `${dir}/.app.ova.d`, "--", "app.ovf", "app.mf", "app-sda.vmdk"],
-      ...["app-sda.raw.xz", "app-sda.qcow2", "app.ova", "app.xml", "app.libvirt.xml"].map((f) => ["sha256sum", "--binary", "--", f]),
+      ...["app-sda.raw.xz", "app-sda.qcow2", "app.ova", "app.xml", "app.libvirt.xml"].map((f) => ["openssl", "dgst", "-sha256", "-r", "--", f]),
       ["tar", "--sparse", "-z", "-cf", "/nonexistent-ksimage/out/app.tar.gz.partial", "--", ...["app-sda.raw.xz", "app-sda.qcow2", "app.ova", "app.xml", "app.libvirt.xml", "SHA256SUMS"].map((f) => `app/${f}`)],
     ]);
     expect(value.archive).toBe("/nonexistent-ksimage/out/app.tar.gz");
