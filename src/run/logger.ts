@@ -1,5 +1,6 @@
 // The structured log of a build: pino writing JSON lines to --logfile, or nothing at all.
 import { pino, type Logger } from "pino";
+import { tolerantLogFile, type LogLossReporter } from "./log-file.js";
 
 export type { Logger } from "pino";
 
@@ -7,13 +8,15 @@ export type { Logger } from "pino";
 export interface LoggerOptions {
   file?: string;
   level?: string;
+  /** Told once when a line cannot be written (default: one line on stderr). */
+  onLoss?: LogLossReporter;
 }
 
-// Create a pino logger that writes JSON lines to a file, synchronously so nothing is lost on exit.
+// Create a pino logger that writes JSON lines to a file, synchronously so nothing is lost on exit, and never throws
+// (a log on a full disk must not hide the build's own error or stop its cleanup).
 export function createLogger(opts: LoggerOptions = {}): Logger {
   if (opts.file === undefined) return pino({ level: "silent" });
-  const destination = pino.destination({ dest: opts.file, sync: true, mkdir: true });
-  return pino({ level: opts.level ?? "debug", base: { pid: process.pid } }, destination);
+  return pino({ level: opts.level ?? "debug", base: { pid: process.pid } }, tolerantLogFile(opts.file, opts.onLoss));
 }
 
 let current: Logger = createLogger();

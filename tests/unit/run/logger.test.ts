@@ -73,3 +73,15 @@ describe("logging", () => {
     expect(error).toMatchObject({ argv: ["sh", "-c", "echo *** >&2; exit 1"], stderrTail: ["***"] });
   });
 });
+
+describe("a log file that cannot be written", () => {
+  it("drops the lines instead of throwing (so the real error and the cleanup survive) and says so once", async () => {
+    // /dev/full answers every write with ENOSPC: a full disk without making one.
+    const losses: string[] = [];
+    setLogger(createLogger({ file: "/dev/full", onLoss: (file, error) => losses.push(`${file}: ${error.code}`) }));
+    expect(() => getLogger().info("first")).not.toThrow();
+    await expect(run(["sh", "-c", "echo boom >&2; exit 3"])).rejects.toThrow("sh failed with exit code 3");
+    getLogger().error("last");
+    expect(losses).toEqual(["/dev/full: ENOSPC"]);
+  });
+});
