@@ -1,9 +1,9 @@
 // End to end: `ksimage build examples/debian-minimal.ks` makes a Debian appliance with its packages, accounts and
 // host name, and `ksimage boot` reaches the login prompt on its serial console (TCG here; KVM where a real module is loaded).
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { run, Teardown } from "../../src/run/index.js";
 import { mountPartitionReadOnly } from "../helpers/image-readback.js";
 import { useSandbox } from "../helpers/build-sandbox.js";
@@ -12,6 +12,10 @@ import { planFromFile } from "../../src/cli/plan.js";
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const example = path.join(repo, "examples/debian-minimal.ks");
 const cli = ["node", "--import", "tsx", path.join(repo, "src/cli.ts")];
+// The root-tree cache outlives each test's sandbox: the second test rebuilds from what the first one stored.
+const cache = mkdtempSync("/var/tmp/ksimage-e2e-cache-");
+afterAll(() => run(["rm", "-rf", "--one-file-system", "--", cache]).then(() => undefined));
+let coldPackages = "";
 
 describe("examples/debian-minimal.ks (BIOS, msdos)", () => {
   const sandbox = useSandbox();
@@ -19,7 +23,7 @@ describe("examples/debian-minimal.ks (BIOS, msdos)", () => {
   it("builds: packages installed, root password, user and host name set; SHA256SUMS verifies; it boots to login", async () => {
     const sb = sandbox();
     const started = Date.now();
-    const build = await run([...cli, "build", example, "--outdir", sb.outdir, "-f", "raw", "-f", "qcow2", "--no-compress", "--json", "--tmpdir", sb.dir], {
+    const build = await run([...cli, "build", example, "--outdir", sb.outdir, "-f", "raw", "-f", "qcow2", "--no-compress", "--json", "--tmpdir", sb.dir, "--cache", cache], {
       cwd: repo,
       timeoutMs: 20 * 60_000,
       onStderrLine: (l) => console.log(l),
@@ -32,6 +36,7 @@ describe("examples/debian-minimal.ks (BIOS, msdos)", () => {
     expect(existsSync(raw) && existsSync(qcow2)).toBe(true);
     expect(summary.outputs.find((o) => o.path === qcow2)?.sha256).toMatch(/^[0-9a-f]{64}$/);
     await run(["sha256sum", "-c", "SHA256SUMS"], { cwd: dir });
+    coldPackages = readFileSync(path.join(dir, "debian-minimal.packages.json"), "utf8");
 
     // Read the root filesystem back, read-only.
     const plan = await planFromFile(example, {});
@@ -58,6 +63,40 @@ describe("examples/debian-minimal.ks (BIOS, msdos)", () => {
     const bootStarted = Date.now();
     const boot = await run([...cli, "boot", qcow2, "--timeout", "300"], { cwd: repo, timeoutMs: 400_000, onStderrLine: (l) => console.log(l) });
     console.log(`debian-minimal: build ${buildSeconds.toFixed(1)} s, boot to login ${((Date.now() - bootStarted) / 1000).toFixed(1)} s`);
+    expect(boot.exitCode).toBe(0);
+  });
+
+  it("rebuilds from the root-tree cache after a %post change: same packages, the change in the image, boots to login", async () => {
+    const sb = sandbox();
+    const changed = path.join(sb.dir, "debian-minimal.ks");
+    writeFileSync(changed, `${readFileSync(example, "utf8")}\n%post\necho warm > /etc/ksimage-warm\n%end\n`);
+    const started = Date.now();
+    const build = await run([...cli, "build", changed, "--outdir", sb.outdir, "-f", "raw", "-f", "qcow2", "--no-compress", "--json", "--tmpdir", sb.dir, "--cache", cache], {
+      cwd: repo,
+      timeoutMs: 20 * 60_000,
+      onStderrLine: (l) => console.log(l),
+    });
+    const buildSeconds = (Date.now() - started) / 1000;
+    const summary = JSON.parse(build.stdout) as { treeCache: { status: string } };
+    expect(summary.treeCache.status).toBe("hit");
+    expect(build.stderr).toMatch(/^root-tree cache: restored entry [0-9a-f]{12} /m);
+    const dir = path.join(sb.outdir, "debian-minimal");
+    expect(readFileSync(path.join(dir, "debian-minimal.packages.json"), "utf8")).toBe(coldPackages);
+
+    const plan = await planFromFile(example, {});
+    const rootPart = plan.layout.disks[0]!.partitions.find((p) => p.mountpoint === "/")!;
+    const mnt = path.join(sb.dir, "readback");
+    await run(["mkdir", "-p", mnt]);
+    const readback = new Teardown();
+    sb.teardown.defer("undo the read-back mount", () => readback.unwind().then(() => undefined));
+    await mountPartitionReadOnly(path.join(dir, "debian-minimal-sda.raw"), rootPart, "ext4", mnt, readback);
+    expect(readFileSync(path.join(mnt, "etc/ksimage-warm"), "utf8")).toBe("warm\n");
+    expect(readFileSync(path.join(mnt, "etc/shadow"), "utf8")).toMatch(/^admin:\$6\$[^:]+:/m);
+    await readback.unwind();
+
+    const bootStarted = Date.now();
+    const boot = await run([...cli, "boot", path.join(dir, "debian-minimal-sda.qcow2"), "--timeout", "300"], { cwd: repo, timeoutMs: 400_000, onStderrLine: (l) => console.log(l) });
+    console.log(`debian-minimal warm (root-tree cache): build ${buildSeconds.toFixed(1)} s, boot to login ${((Date.now() - bootStarted) / 1000).toFixed(1)} s`);
     expect(boot.exitCode).toBe(0);
   });
 });
