@@ -180,8 +180,8 @@ describe("config texts", () => {
   ])("splitProxy %s", (proxy, expected) => expect(splitProxy(proxy)).toEqual(expected));
 
   it("rpm macros", () => {
-    expect(rpmMacros("/var/lib/rpm", "en:de")).toBe("# Written by ksimage for one build.\n%_dbpath /var/lib/rpm\n%_install_langs en:de\n");
-    expect(rpmMacros(null, null)).toBe("# Written by ksimage for one build.\n");
+    expect(rpmMacros("/var/lib/rpm", "en:de")).toBe("# Written by ksimage for one build.\n%_flush_io 0\n%_dbpath /var/lib/rpm\n%_install_langs en:de\n");
+    expect(rpmMacros(null, null)).toBe("# Written by ksimage for one build.\n%_flush_io 0\n");
   });
 
   it.each([
