@@ -52,6 +52,7 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : EXIT_USAGE;
     }
     const debug = program.opts<{ debug?: boolean }>().debug ?? argv.includes("--debug");
-    return reportError(e instanceof Error && e.name === "UsageError" ? new UsageError(e.message) : e, { debug });
+    const usage = e instanceof Error && e.name === "UsageError" && !(e instanceof UsageError);
+    return reportError(usage ? new UsageError(e.message, (e as { hint?: string }).hint) : e, { debug });
   }
 }

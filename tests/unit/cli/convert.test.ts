@@ -48,6 +48,12 @@ describe("ksimage convert through main()", () => {
   it("exits 2 with the message for an unknown format, before looking at the image", async () => {
     expect(await quietly(["convert", "/nonexistent/disk.raw", "-f", "qcow3"])).toEqual({ code: 2, stderr: 'ksimage: unknown format "qcow3" (use raw, qcow2, vmdk, vdi, vhdx, vpc)\n' });
   });
+  it("keeps the usage error's hint", async () => {
+    expect(await quietly(["convert", "/nonexistent/disk.raw", "-f", "ova"])).toEqual({
+      code: 2,
+      stderr: "ksimage: ksimage convert does not write OVA: its OVF envelope describes the appliance\n  hint: build it with ksimage build -f ova\n",
+    });
+  });
   it("exits 2 when no image is named", async () => {
     expect((await quietly(["convert"])).code).toBe(2);
   });
