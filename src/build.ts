@@ -235,6 +235,7 @@ async function installTree(ctx: BuildContext): Promise<void> {
     rootFstype: rootFstypeOf(ctx.plan.layout),
     ...(ctx.opts.cacheDir ? { cacheDir: ctx.opts.cacheDir } : {}),
     ...(ctx.opts.onProgress ? { onProgress: ctx.opts.onProgress } : {}),
+    ...(ctx.opts.log ? { onPhase: (text: string) => ctx.opts.log?.(`  ${text}`) } : {}),
   });
   if (result) ctx.installed = { packages: result.packages.length, seconds: result.durationMs / 1000 };
 }

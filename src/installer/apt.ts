@@ -191,6 +191,30 @@ export function parseAptProgress(line: string): string | null {
   return m ? m[1]!.replace(/:[a-z0-9]+$/, "") : null;
 }
 
+// The number of packages an apt summary line announces ("0 upgraded, 96 newly installed, ..."), or null.
+// mmdebstrap installs in two rounds (essential, then the rest): their sum is the total.
+export function parseAptTotal(line: string): number | null {
+  const m = /^\d+ upgraded, (\d+) newly installed,/.exec(line.trim());
+  return m ? Number(m[1]) : null;
+}
+
+/** mmdebstrap's messages for the phases people wait through, and what the progress display says. */
+const APT_PHASES: [RegExp, (m: RegExpExecArray) => string][] = [
+  [/^I: downloading packages with apt/, () => "downloading the essential packages"],
+  [/^I: installing essential packages/, () => "installing the essential packages"],
+  [/^I: installing remaining packages inside the chroot/, () => "installing the other packages"],
+  [/^update-initramfs: Generating (\S+)/, (m) => `building the initramfs ${m[1]} (once, after all packages)`],
+];
+
+// The phase a line of mmdebstrap's output starts, in words for the progress display, or null.
+export function parseAptPhase(line: string): string | null {
+  for (const [pattern, say] of APT_PHASES) {
+    const m = pattern.exec(line.trim());
+    if (m) return say(m);
+  }
+  return null;
+}
+
 // Install SOURCE into ctx.root with mmdebstrap; returns the installed packages as dpkg lists them.
 export async function installWithApt(source: AptSource, ctx: AptInstallContext): Promise<InstalledPackage[]> {
   const dir = path.join(ctx.workdir, "apt");
@@ -217,6 +241,7 @@ export async function installWithApt(source: AptSource, ctx: AptInstallContext):
     })());
   const handle = ctx.teardown.defer(`stop mmdebstrap and release its mounts in ${ctx.root}`, stop);
   let done = 0;
+  let total = 0;
   try {
     await run(mmdebstrapArgs(plan), {
       env: { TMPDIR: tmp },
@@ -224,8 +249,11 @@ export async function installWithApt(source: AptSource, ctx: AptInstallContext):
       onStdoutLine: ctx.onOutput,
       onStderrLine: (line) => {
         ctx.onOutput?.(line);
+        total += parseAptTotal(line) ?? 0;
+        const phase = parseAptPhase(line);
+        if (phase !== null) ctx.onPhase?.(phase);
         const pkg = parseAptProgress(line);
-        if (pkg !== null) ctx.onProgress?.({ backend: "apt", phase: "configure", package: pkg, done: (done += 1), total: null });
+        if (pkg !== null) ctx.onProgress?.({ backend: "apt", phase: "configure", package: pkg, done: (done += 1), total: total > 0 ? total : null });
       },
     });
   } finally {

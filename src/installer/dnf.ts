@@ -31,6 +31,8 @@ export interface DnfInstallContext {
   onProgress?: (p: InstallProgress) => void;
   /** Every line dnf prints, for a verbose display or the build log. */
   onOutput?: (line: string) => void;
+  /** One human line when the install enters a phase people wait through (downloading, building the initramfs). */
+  onPhase?: (text: string) => void;
 }
 
 const GROUP_TYPES: Record<PackageSelection["groups"][number]["include"], string> = {
@@ -145,7 +147,7 @@ export async function installWithDnf(source: DnfSource, ctx: DnfInstallContext):
           onStdoutLine: (line) => {
             ctx.onOutput?.(line);
             const p = parseDnfProgress(line);
-            if (p) ctx.onProgress?.({ backend: "dnf", phase: "install", package: p.package, done: (done += 1), total: null });
+            if (p) ctx.onProgress?.({ backend: "dnf", phase: "install", package: p.package, done: (done += 1), total: p.total });
           },
         });
       }

@@ -8,7 +8,9 @@ import {
   INITRAMFS_ONCE_HOOK,
   dpkgQueryArgs,
   mmdebstrapArgs,
+  parseAptPhase,
   parseAptProgress,
+  parseAptTotal,
   parseDpkgList,
   pickHostAptOptions,
   sourceLine,
@@ -160,4 +162,11 @@ describe("texts and parsing", () => {
     ["Setting up libc-bin:amd64 (2.36-9) ...", "libc-bin"],
     ["Unpacking less (590-2.1~deb12u2) ...", null],
   ])("progress %s", (line, expected) => expect(parseAptProgress(line)).toBe(expected));
+  it("totals from apt's summary lines, phases from mmdebstrap's", () => {
+    expect(parseAptTotal("0 upgraded, 96 newly installed, 0 to remove and 0 not upgraded.")).toBe(96);
+    expect(parseAptTotal("Get:92 http://mirror/debian bookworm/main amd64 initramfs-tools-core all 0.142 [48.3 kB]")).toBeNull();
+    expect(parseAptPhase("I: installing remaining packages inside the chroot...")).toBe("installing the other packages");
+    expect(parseAptPhase("update-initramfs: Generating /boot/initrd.img-6.1.0-57-amd64")).toBe("building the initramfs /boot/initrd.img-6.1.0-57-amd64 (once, after all packages)");
+    expect(parseAptPhase("Setting up less (590-2.1~deb12u2) ...")).toBeNull();
+  });
 });
