@@ -47,6 +47,16 @@ export function bootFailure(image: string, result: BootResult): KsimageError {
   return new KsimageError(`${image} did not boot with ${result.firmware === "uefi" ? "UEFI" : "BIOS"} under ${result.accel.accel.toUpperCase()}: ${result.failure}${empty}`, hint);
 }
 
+// Tell the user how the boot went: the success line, or the console's last lines and (thrown) the failure with a hint.
+export function reportBoot(image: string, result: BootResult, err: (s: string) => void): void {
+  if (!result.ok) {
+    if (result.tail.length > 0) err(`last ${TAIL_LINES} lines of the serial console:\n${result.tail.map((l) => `  | ${l}`).join("\n")}\n`);
+    else if (result.firmwareTail.length > 0) err(`the serial console stayed empty; the firmware's debug console ended with:\n${result.firmwareTail.map((l) => `  | ${l}`).join("\n")}\n`);
+    throw bootFailure(image, result);
+  }
+  err(`"${result.expect}" appeared after ${result.seconds.toFixed(1)} s (${result.firmware === "uefi" ? "UEFI" : "BIOS"}, ${result.accel.accel.toUpperCase()})\n`);
+}
+
 /** Boot and judge; returns the exit code (0: the text appeared). */
 export async function bootFromCli(image: string, opts: BootCliOptions, err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
   const timeoutSeconds = parseTimeout(opts.timeout);
@@ -68,12 +78,7 @@ export async function bootFromCli(image: string, opts: BootCliOptions, err: (s: 
       teardown,
       log: (line) => err(`${line}\n`),
     });
-    if (!result.ok) {
-      if (result.tail.length > 0) err(`last ${TAIL_LINES} lines of the serial console:\n${result.tail.map((l) => `  | ${l}`).join("\n")}\n`);
-      else if (result.firmwareTail.length > 0) err(`the serial console stayed empty; the firmware's debug console ended with:\n${result.firmwareTail.map((l) => `  | ${l}`).join("\n")}\n`);
-      throw bootFailure(image, result);
-    }
-    err(`"${result.expect}" appeared after ${result.seconds.toFixed(1)} s (${result.firmware === "uefi" ? "UEFI" : "BIOS"}, ${result.accel.accel.toUpperCase()})\n`);
+    reportBoot(image, result, err);
     return 0;
   } finally {
     await teardown.unwind();

@@ -8,6 +8,7 @@ import { KsimageError, UsageError } from "../errors.js";
 import { FORMAT_NAMES, PACKAGE_KINDS, type CompressChoice, type FormatName, type PackageKind } from "../output/index.js";
 import type { BuildPlan, OutputSettings } from "../plan.js";
 import { createLogger, setLogger } from "../run/index.js";
+import { reportBoot } from "./boot.js";
 import { collect, treeCacheChoice } from "./options.js";
 import { createProgress } from "./progress.js";
 import { planFromFile, type PlanCliOptions } from "./plan.js";
@@ -149,7 +150,7 @@ export async function buildFromFile(file: string, opts: BuildCliOptions, err: (s
     if (!image) throw new KsimageError("--boot-test: the build wrote no bootable disk image");
     say(`boot test: ${image}\n`);
     const boot = await bootImage({ image, uefi: plan.bootloader.firmware === "uefi", log: (l) => say(`${l}\n`) });
-    if (!boot.ok) return 1;
+    reportBoot(image, boot, say);
   }
   return 0;
 }
