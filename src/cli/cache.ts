@@ -43,6 +43,7 @@ export function registerCache(program: Command): void {
     .description("list the cached root trees, most recently used first")
     .argument("<dir>", "the directory given to ksimage build --cache")
     .option("--json", "print the entries as JSON")
+    .addHelpText("after", "\nExamples:\n  ksimage cache list /var/cache/ksimage\n  ksimage cache list --json /var/cache/ksimage | jq '.entries[].key'")
     .action(async (dir: string, opts: { json?: boolean }) => listCache(dir, (s) => process.stdout.write(s), opts.json === true));
   cache
     .command("prune")

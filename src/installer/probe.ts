@@ -59,14 +59,29 @@ export function describeNetworkError(error: unknown): string {
   return code ?? (error instanceof Error ? error.message : String(error));
 }
 
-// One HTTP(S) request without a body; resolves to the status and the Location header. node:http rather than fetch:
-// fetch refuses some ports outright ("bad port", e.g. 9 or 6000) where apt would connect.
-function request(url: string, method: "HEAD" | "GET"): Promise<{ status: number; location: string | undefined }> {
+/** One HTTP answer: its status, its Location header, and (when asked for) its body. */
+interface Answer {
+  status: number;
+  location: string | undefined;
+  body: Buffer | null;
+}
+
+// One HTTP(S) request; resolves to the status, the Location header and, with WANTBODY on a 2xx answer, the body.
+// node:http rather than fetch: fetch refuses some ports outright ("bad port", e.g. 9 or 6000) where apt would connect.
+function request(url: string, method: "HEAD" | "GET", wantBody = false): Promise<Answer> {
   const get = url.startsWith("https:") ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = get(url, { method, timeout: PROBE_TIMEOUT_MS }, (res) => {
-      res.resume();
-      resolve({ status: res.statusCode ?? 0, location: res.headers.location });
+      const status = res.statusCode ?? 0;
+      if (!wantBody || status < 200 || status >= 300) {
+        res.resume();
+        resolve({ status, location: res.headers.location, body: null });
+        return;
+      }
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status, location: res.headers.location, body: Buffer.concat(chunks) }));
+      res.on("error", reject);
     });
     req.on("timeout", () => req.destroy(Object.assign(new Error(`no answer within ${PROBE_TIMEOUT_MS / 1000} s`), { code: "ETIMEDOUT" })));
     req.on("error", reject);
@@ -76,25 +91,29 @@ function request(url: string, method: "HEAD" | "GET"): Promise<{ status: number;
 
 const MAX_REDIRECTS = 5;
 
-// HEAD (GET when HEAD is refused), following redirects.
-async function httpExists(url: string): Promise<UrlCheck> {
+// The final answer for URL, redirects followed; null after too many. Network failures throw.
+async function follow(url: string, method: "HEAD" | "GET", wantBody: boolean): Promise<Answer | null> {
   let current = url;
   for (let hops = 0; hops <= MAX_REDIRECTS; hops += 1) {
-    let answer: { status: number; location: string | undefined };
-    try {
-      answer = await request(current, "HEAD");
-      if (answer.status === 405 || answer.status === 501) answer = await request(current, "GET");
-    } catch (error) {
-      return { exists: false, error: describeNetworkError(error), unreachable: true };
-    }
-    if (answer.status >= 300 && answer.status < 400 && answer.location !== undefined) {
-      current = new URL(answer.location, current).toString();
-      continue;
-    }
-    const ok = answer.status >= 200 && answer.status < 300;
-    return { exists: ok, error: ok ? null : `HTTP ${answer.status}`, unreachable: false };
+    let answer = await request(current, method, wantBody);
+    if (method === "HEAD" && (answer.status === 405 || answer.status === 501)) answer = await request(current, "GET");
+    if (answer.status < 300 || answer.status >= 400 || answer.location === undefined) return answer;
+    current = new URL(answer.location, current).toString();
   }
-  return { exists: false, error: `more than ${MAX_REDIRECTS} redirects`, unreachable: false };
+  return null;
+}
+
+// HEAD (GET when HEAD is refused), following redirects.
+async function httpExists(url: string): Promise<UrlCheck> {
+  let answer: Answer | null;
+  try {
+    answer = await follow(url, "HEAD", false);
+  } catch (error) {
+    return { exists: false, error: describeNetworkError(error), unreachable: true };
+  }
+  if (answer === null) return { exists: false, error: `more than ${MAX_REDIRECTS} redirects`, unreachable: false };
+  const ok = answer.status >= 200 && answer.status < 300;
+  return { exists: ok, error: ok ? null : `HTTP ${answer.status}`, unreachable: false };
 }
 
 // Whether the file at URL exists: file:// by access(2), http(s) by HEAD (GET when HEAD is refused). Other schemes: unknown.
@@ -137,14 +156,18 @@ export async function probeRepository(base: string, suites: readonly string[]): 
   return found.length > 0 ? { kind: "apt", suites: found, error: null, unreachable: false } : { kind: null, suites: [], error, unreachable };
 }
 
-// The bytes at URL: file:// from disk, http(s) by GET (redirects followed, bounded by PROBE_TIMEOUT_MS). Throws on any failure.
+// The bytes at URL: file:// from disk, http(s) by GET (redirects followed, each request bounded by PROBE_TIMEOUT_MS).
+// Throws on any failure, with the network error in words.
 export async function readUrl(url: string): Promise<Buffer> {
   if (url.startsWith("file:")) return readFile(fileURLToPath(url));
   if (!/^https?:\/\//.test(url)) throw new Error(`cannot read ${url.split(":")[0]}: URLs`);
-  const response = await fetch(url, { redirect: "follow", signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
-  if (!response.ok) {
-    await response.body?.cancel();
-    throw new Error(`HTTP ${response.status}`);
+  let answer: Answer | null;
+  try {
+    answer = await follow(url, "GET", true);
+  } catch (error) {
+    throw new Error(describeNetworkError(error));
   }
-  return Buffer.from(await response.arrayBuffer());
+  if (answer === null) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
+  if (answer.body === null) throw new Error(`HTTP ${answer.status}`);
+  return answer.body;
 }

@@ -1,5 +1,7 @@
 // The root-tree cache: key and "why it misses", metadata revisions, entries on disk (whole, damaged, half-written), pruning.
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -112,6 +114,25 @@ describe("metadataRevisions", () => {
     const r = await metadataRevisions(dnf({ repos: [rpmRepo({ excludepkgs: ["foo"] })] }));
     expect(r.ok && r.sources[0]!.source).toBe(`local file://${dir}/rpm/repodata/repomd.xml excludepkgs=foo`);
     expect(rpmRevisionUrl(rpmRepo({ baseurl: "http://m/$releasever/$basearch/os" }), { releasever: "41", basearch: "x86_64" })).toBe("http://m/41/x86_64/os/repodata/repomd.xml");
+  });
+
+  it("over HTTP: redirects followed, the body hashed; a missing file is not cacheable", async () => {
+    const server = createServer((req, res) => {
+      if (req.url === "/moved/dists/bookworm/InRelease") res.writeHead(302, { location: "/deb/dists/bookworm/InRelease" }).end();
+      else if (req.url === "/deb/dists/bookworm/InRelease") res.writeHead(200).end("Date: Tue, 13 May 2025\n");
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const moved = await metadataRevisions(apt({ entries: [{ uri: `${base}/moved`, suite: "bookworm", components: ["main"] }] }));
+      const direct = await metadataRevisions(apt({ entries: [{ uri: `${base}/deb`, suite: "bookworm", components: ["main"] }] }));
+      expect(moved.ok && direct.ok && moved.sources[0]!.revision === direct.sources[0]!.revision).toBe(true);
+      const missing = await metadataRevisions(apt({ entries: [{ uri: `${base}/deb`, suite: "trixie", components: ["main"] }] }));
+      expect(!missing.ok && missing.reason).toMatch(/Release: HTTP 404\)$/);
+    } finally {
+      server.close();
+    }
   });
 
   it.each([
