@@ -2,47 +2,14 @@
 import { describe, expect, it } from "vitest";
 import { chooseRpmDbPath, dnfConfig, repoSection, rpmMacros, splitProxy } from "../../../src/installer/dnf-config.js";
 import { dnfBaseArgs, dnfGroupInfoArgs, dnfInstallCommands, parseDnfProgress, parsePackageList, rpmQueryArgs, type DnfPaths } from "../../../src/installer/dnf.js";
-import type { DnfSource, RpmRepo } from "../../../src/installer/types.js";
-import { selection } from "../../helpers/selection.js";
-
-
-const repo = (over: Partial<RpmRepo> = {}): RpmRepo => ({
-  id: "local",
-  origin: "repo",
-  baseurl: "file:///srv/repo",
-  mirrorlist: null,
-  metalink: null,
-  cost: null,
-  excludepkgs: [],
-  includepkgs: [],
-  proxy: null,
-  sslverify: true,
-  sslcacert: null,
-  sslclientcert: null,
-  sslclientkey: null,
-  gpgkeys: [],
-  install: false,
-  ...over,
-});
-
-const source = (over: Partial<DnfSource> = {}): DnfSource => ({
-  backend: "dnf",
-  repos: [repo()],
-  hostReposdir: null,
-  releasever: "41",
-  basearch: "x86_64",
-  onLiveimg: false,
-  selection: selection(),
-  reason: "test",
-  ...over,
-});
+import { dnfSource, rpmRepo, selection } from "../../helpers/selection.js";
 
 const paths: DnfPaths = { root: "/w/root", conf: "/w/dnf/dnf.conf", reposdir: "/w/dnf/repos.d", home: "/w/dnf/home" };
 const PRIVATE = ["dnf", "-y", "--config=/w/dnf/dnf.conf", "--installroot=/w/root", "--setopt=reposdir=/w/dnf/repos.d", "--noplugins"];
 
 describe("dnfBaseArgs", () => {
   it("defaults: private config, no gpg keys -> --nogpgcheck, weak deps on, strict", () => {
-    expect(dnfBaseArgs(source(), paths, "41", false)).toEqual([
+    expect(dnfBaseArgs(dnfSource(), paths, "41", false)).toEqual([
       ...PRIVATE,
       "--releasever=41",
       "--nogpgcheck",
@@ -55,7 +22,7 @@ describe("dnfBaseArgs", () => {
 
   it("every %packages option, excludes as --exclude, keys -> signatures checked, cache kept", () => {
     const s = selection({ excludes: ["a", "b*"], excludeDocs: true, excludeWeakdeps: true, ignoreMissing: true, multilib: true, timeout: 30, retries: 4 });
-    expect(dnfBaseArgs(source({ selection: s, repos: [repo({ gpgkeys: ["file:///k"] })] }), paths, null, true)).toEqual([
+    expect(dnfBaseArgs(dnfSource({ selection: s, repos: [rpmRepo({ gpgkeys: ["file:///k"] })] }), paths, null, true)).toEqual([
       ...PRIVATE,
       "--setopt=install_weak_deps=False",
       "--setopt=tsflags=nodocs",
@@ -70,7 +37,7 @@ describe("dnfBaseArgs", () => {
   });
 
   it("the host's reposdir: its plugins and gpg settings stay", () => {
-    const args = dnfBaseArgs(source({ repos: [], hostReposdir: "/etc/yum.repos.d" }), { ...paths, reposdir: "/etc/yum.repos.d" }, "41", false);
+    const args = dnfBaseArgs(dnfSource({ repos: [], hostReposdir: "/etc/yum.repos.d" }), { ...paths, reposdir: "/etc/yum.repos.d" }, "41", false);
     expect(args.slice(0, 6)).toEqual(["dnf", "-y", "--config=/w/dnf/dnf.conf", "--installroot=/w/root", "--setopt=reposdir=/etc/yum.repos.d", "--releasever=41"]);
     expect(args).not.toContain("--nogpgcheck");
   });
@@ -126,7 +93,7 @@ describe("queries and output", () => {
 
 describe("config texts", () => {
   it("a repo section with every option; proxy credentials split out", () => {
-    const r = repo({
+    const r = rpmRepo({
       id: "updates",
       baseurl: null,
       metalink: "https://m.example/metalink?repo=updates-$releasever&arch=$basearch",
@@ -161,15 +128,15 @@ describe("config texts", () => {
   });
 
   it("the private dnf.conf", () => {
-    expect(dnfConfig(source())).toBe(
+    expect(dnfConfig(dnfSource())).toBe(
       "# Written by ksimage for one build: dnf sees only the repositories below (or the reposdir given on its command line).\n[main]\nskip_if_unavailable=False\n\n" +
         "[local]\nname=local\nbaseurl=file:///srv/repo\nsslverify=1\ngpgcheck=0\nenabled=1\nskip_if_unavailable=False\n",
     );
   });
 
   it("refuses ids and values that would break the file", () => {
-    expect(() => repoSection(repo({ id: "a b" }))).toThrow(/cannot be a dnf repository id/);
-    expect(() => repoSection(repo({ baseurl: "http://x\n[evil]" }))).toThrow(/line break/);
+    expect(() => repoSection(rpmRepo({ id: "a b" }))).toThrow(/cannot be a dnf repository id/);
+    expect(() => repoSection(rpmRepo({ baseurl: "http://x\n[evil]" }))).toThrow(/line break/);
   });
 
   it.each([

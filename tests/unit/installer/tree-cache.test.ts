@@ -11,7 +11,7 @@ import { metadataRevisions, rpmRevisionUrl } from "../../../src/installer/tree-c
 import { listEntries, readEntry, storeTree, treeArchiveArgs, verifyEntry, type TreeEntry } from "../../../src/installer/tree-cache/store.js";
 import type { AptSource, DnfSource, RpmRepo } from "../../../src/installer/types.js";
 import { Teardown } from "../../../src/run/index.js";
-import { selection } from "../../helpers/selection.js";
+import { dnfSource, rpmRepo, selection } from "../../helpers/selection.js";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "ksimage-treecache-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,36 +37,8 @@ const apt = (over: Partial<AptSource> = {}): AptSource => ({
   ...over,
 });
 
-const rpmRepo = (over: Partial<RpmRepo> = {}): RpmRepo => ({
-  id: "local",
-  origin: "repo",
-  baseurl: `file://${dir}/rpm`,
-  mirrorlist: null,
-  metalink: null,
-  cost: null,
-  excludepkgs: [],
-  includepkgs: [],
-  proxy: null,
-  sslverify: true,
-  sslcacert: null,
-  sslclientcert: null,
-  sslclientkey: null,
-  gpgkeys: [],
-  install: false,
-  ...over,
-});
-
-const dnf = (over: Partial<DnfSource> = {}): DnfSource => ({
-  backend: "dnf",
-  repos: [rpmRepo()],
-  hostReposdir: null,
-  releasever: "41",
-  basearch: "x86_64",
-  onLiveimg: false,
-  selection: selection({ packages: ["bash"] }),
-  reason: "test",
-  ...over,
-});
+const localRepo = (over: Partial<RpmRepo> = {}): RpmRepo => rpmRepo({ baseurl: `file://${dir}/rpm`, ...over });
+const dnf = (over: Partial<DnfSource> = {}): DnfSource => dnfSource({ repos: [localRepo()], selection: selection({ packages: ["bash"] }), ...over });
 
 const inputs = (over: Partial<TreeKeyInputs> = {}): TreeKeyInputs => ({ ...treeKeyInputs(apt(), [{ source: "deb x bookworm main", revision: "r1" }], "ext4"), ...over });
 
@@ -111,9 +83,9 @@ describe("metadataRevisions", () => {
   });
 
   it("dnf: repomd.xml of each baseurl, $releasever and $basearch expanded; repository options are part of the name", async () => {
-    const r = await metadataRevisions(dnf({ repos: [rpmRepo({ excludepkgs: ["foo"] })] }));
+    const r = await metadataRevisions(dnf({ repos: [localRepo({ excludepkgs: ["foo"] })] }));
     expect(r.ok && r.sources[0]!.source).toBe(`local file://${dir}/rpm/repodata/repomd.xml excludepkgs=foo`);
-    expect(rpmRevisionUrl(rpmRepo({ baseurl: "http://m/$releasever/$basearch/os" }), { releasever: "41", basearch: "x86_64" })).toBe("http://m/41/x86_64/os/repodata/repomd.xml");
+    expect(rpmRevisionUrl(localRepo({ baseurl: "http://m/$releasever/$basearch/os" }), { releasever: "41", basearch: "x86_64" })).toBe("http://m/41/x86_64/os/repodata/repomd.xml");
   });
 
   it("over HTTP: redirects followed, the body hashed; a missing file is not cacheable", async () => {
@@ -139,8 +111,8 @@ describe("metadataRevisions", () => {
     ["an unreadable mirror", apt({ entries: [{ uri: `file://${dir}/none`, suite: "bookworm", components: ["main"] }] }), /could not be read/],
     ["the host's .repo files", dnf({ hostReposdir: "/etc/yum.repos.d" }), /ksimage cannot tell when their metadata changes/],
     ["dnf on top of a liveimg", dnf({ onLiveimg: true }), /liveimg tree/],
-    ["a $releasever left to the guest", dnf({ releasever: null, repos: [rpmRepo({ baseurl: "http://m/$releasever/os" })] }), /no baseurl or metalink/],
-    ["a mirrorlist only", dnf({ repos: [rpmRepo({ baseurl: null, mirrorlist: "http://m/list" })] }), /no baseurl or metalink/],
+    ["a $releasever left to the guest", dnf({ releasever: null, repos: [localRepo({ baseurl: "http://m/$releasever/os" })] }), /no baseurl or metalink/],
+    ["a mirrorlist only", dnf({ repos: [localRepo({ baseurl: null, mirrorlist: "http://m/list" })] }), /no baseurl or metalink/],
   ])("not cacheable: %s, and why", async (_what, source, why) => {
     const r = await metadataRevisions(source);
     expect(r.ok).toBe(false);
