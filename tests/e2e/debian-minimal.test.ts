@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { run, Teardown } from "../../src/run/index.js";
 import { mountPartitionReadOnly } from "../helpers/image-readback.js";
-import { useSandbox } from "../helpers/build-sandbox.js";
+import { useSandbox, type Sandbox } from "../helpers/build-sandbox.js";
 import { planFromFile } from "../../src/cli/plan.js";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -17,20 +17,34 @@ const cache = mkdtempSync("/var/tmp/ksimage-e2e-cache-");
 afterAll(() => run(["rm", "-rf", "--one-file-system", "--", cache]).then(() => undefined));
 let coldPackages = "";
 
+/** `ksimage build KS` into the sandbox with the shared cache (raw and uncompressed qcow2): its output and duration. */
+async function buildExample(sb: Sandbox, ks: string): Promise<{ stdout: string; stderr: string; seconds: number; dir: string }> {
+  const started = Date.now();
+  const argv = [...cli, "build", ks, "--outdir", sb.outdir, "-f", "raw", "-f", "qcow2", "--no-compress", "--json", "--tmpdir", sb.dir, "--cache", cache];
+  const r = await run(argv, { cwd: repo, timeoutMs: 20 * 60_000, onStderrLine: (l) => console.log(l) });
+  return { stdout: r.stdout, stderr: r.stderr, seconds: (Date.now() - started) / 1000, dir: path.join(sb.outdir, "debian-minimal") };
+}
+
+/** Mount the root filesystem of the example's raw disk read-only; the mount is undone before the sandbox's leak check. */
+async function mountRoot(sb: Sandbox, raw: string): Promise<{ mnt: string; readback: Teardown }> {
+  const plan = await planFromFile(example, {});
+  const rootPart = plan.layout.disks[0]!.partitions.find((p) => p.mountpoint === "/")!;
+  const mnt = path.join(sb.dir, "readback");
+  await run(["mkdir", "-p", mnt]);
+  const readback = new Teardown();
+  sb.teardown.defer("undo the read-back mount", () => readback.unwind().then(() => undefined));
+  await mountPartitionReadOnly(raw, rootPart, "ext4", mnt, readback);
+  return { mnt, readback };
+}
+
 describe("examples/debian-minimal.ks (BIOS, msdos)", () => {
   const sandbox = useSandbox();
 
   it("builds: packages installed, root password, user and host name set; SHA256SUMS verifies; it boots to login", async () => {
     const sb = sandbox();
-    const started = Date.now();
-    const build = await run([...cli, "build", example, "--outdir", sb.outdir, "-f", "raw", "-f", "qcow2", "--no-compress", "--json", "--tmpdir", sb.dir, "--cache", cache], {
-      cwd: repo,
-      timeoutMs: 20 * 60_000,
-      onStderrLine: (l) => console.log(l),
-    });
-    const buildSeconds = (Date.now() - started) / 1000;
+    const build = await buildExample(sb, example);
+    const { dir, seconds: buildSeconds } = build;
     const summary = JSON.parse(build.stdout) as { outputs: { path: string; format: string | null; sha256: string | null }[] };
-    const dir = path.join(sb.outdir, "debian-minimal");
     const raw = path.join(dir, "debian-minimal-sda.raw");
     const qcow2 = path.join(dir, "debian-minimal-sda.qcow2");
     expect(existsSync(raw) && existsSync(qcow2)).toBe(true);
@@ -39,14 +53,7 @@ describe("examples/debian-minimal.ks (BIOS, msdos)", () => {
     coldPackages = readFileSync(path.join(dir, "debian-minimal.packages.json"), "utf8");
 
     // Read the root filesystem back, read-only.
-    const plan = await planFromFile(example, {});
-    const rootPart = plan.layout.disks[0]!.partitions.find((p) => p.mountpoint === "/")!;
-    const mnt = path.join(sb.dir, "readback");
-    await run(["mkdir", "-p", mnt]);
-    // The read-back mount is the test's own: undone before the sandbox checks for leaks.
-    const readback = new Teardown();
-    sb.teardown.defer("undo the read-back mount", () => readback.unwind().then(() => undefined));
-    await mountPartitionReadOnly(raw, rootPart, "ext4", mnt, readback);
+    const { mnt, readback } = await mountRoot(sb, raw);
     const dpkg = await run(["dpkg-query", `--admindir=${mnt}/var/lib/dpkg`, "-W", "-f", "${Package} ${db:Status-Status}\\n"]);
     for (const pkg of ["linux-image-amd64", "systemd-sysv", "grub-pc-bin", "openssh-server", "sudo"]) expect(dpkg.stdout).toMatch(new RegExp(`^${pkg} installed$`, "m"));
     const shadow = readFileSync(path.join(mnt, "etc/shadow"), "utf8");
@@ -70,26 +77,14 @@ describe("examples/debian-minimal.ks (BIOS, msdos)", () => {
     const sb = sandbox();
     const changed = path.join(sb.dir, "debian-minimal.ks");
     writeFileSync(changed, `${readFileSync(example, "utf8")}\n%post\necho warm > /etc/ksimage-warm\n%end\n`);
-    const started = Date.now();
-    const build = await run([...cli, "build", changed, "--outdir", sb.outdir, "-f", "raw", "-f", "qcow2", "--no-compress", "--json", "--tmpdir", sb.dir, "--cache", cache], {
-      cwd: repo,
-      timeoutMs: 20 * 60_000,
-      onStderrLine: (l) => console.log(l),
-    });
-    const buildSeconds = (Date.now() - started) / 1000;
+    const build = await buildExample(sb, changed);
+    const { dir, seconds: buildSeconds } = build;
     const summary = JSON.parse(build.stdout) as { treeCache: { status: string } };
     expect(summary.treeCache.status).toBe("hit");
     expect(build.stderr).toMatch(/^root-tree cache: restored entry [0-9a-f]{12} /m);
-    const dir = path.join(sb.outdir, "debian-minimal");
     expect(readFileSync(path.join(dir, "debian-minimal.packages.json"), "utf8")).toBe(coldPackages);
 
-    const plan = await planFromFile(example, {});
-    const rootPart = plan.layout.disks[0]!.partitions.find((p) => p.mountpoint === "/")!;
-    const mnt = path.join(sb.dir, "readback");
-    await run(["mkdir", "-p", mnt]);
-    const readback = new Teardown();
-    sb.teardown.defer("undo the read-back mount", () => readback.unwind().then(() => undefined));
-    await mountPartitionReadOnly(path.join(dir, "debian-minimal-sda.raw"), rootPart, "ext4", mnt, readback);
+    const { mnt, readback } = await mountRoot(sb, path.join(dir, "debian-minimal-sda.raw"));
     expect(readFileSync(path.join(mnt, "etc/ksimage-warm"), "utf8")).toBe("warm\n");
     expect(readFileSync(path.join(mnt, "etc/shadow"), "utf8")).toMatch(/^admin:\$6\$[^:]+:/m);
     await readback.unwind();
