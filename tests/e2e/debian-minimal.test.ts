@@ -77,10 +77,19 @@ describe("examples/debian-minimal.ks (BIOS, msdos)", () => {
     const sb = sandbox();
     const changed = path.join(sb.dir, "debian-minimal.ks");
     writeFileSync(changed, `${readFileSync(example, "utf8")}\n%post\necho warm > /etc/ksimage-warm\n%end\n`);
-    const build = await buildExample(sb, changed);
+    type Summary = { treeCache: { status: string; reason: string } };
+    let build = await buildExample(sb, changed);
+    let summary = JSON.parse(build.stdout) as Summary;
+    // The Debian archive (its security suite above all) can publish between the two builds: the key then changes, as
+    // it must. That build stored the new tree, so the next one hits.
+    if (summary.treeCache.status === "miss" && /metadata of .* changed/.test(summary.treeCache.reason)) {
+      console.log(`the archive changed since the cold build (${summary.treeCache.reason}); building once more`);
+      coldPackages = readFileSync(path.join(build.dir, "debian-minimal.packages.json"), "utf8");
+      build = await buildExample(sb, changed);
+      summary = JSON.parse(build.stdout) as Summary;
+    }
     const { dir, seconds: buildSeconds } = build;
-    const summary = JSON.parse(build.stdout) as { treeCache: { status: string } };
-    expect(summary.treeCache.status).toBe("hit");
+    expect(summary.treeCache).toMatchObject({ status: "hit" });
     expect(build.stderr).toMatch(/^root-tree cache: restored entry [0-9a-f]{12} /m);
     expect(readFileSync(path.join(dir, "debian-minimal.packages.json"), "utf8")).toBe(coldPackages);
 
