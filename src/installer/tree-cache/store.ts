@@ -132,13 +132,13 @@ export async function storeTree(cacheDir: string, root: string, info: StoreInfo,
     };
     await writeFile(path.join(tmp, META_FILE), JSON.stringify(meta, null, 2) + "\n");
     const dir = path.join(trees, info.key);
+    // A damaged entry of this key (the plan saw it) gives way; a whole one another build stored meanwhile is kept.
+    if ((await readEntry(cacheDir, info.key)).problem !== null) await removeEntry(dir);
     try {
       await rename(tmp, dir);
     } catch (error) {
-      // Another build stored the same key first: its entry is as good as ours.
       if (!["ENOTEMPTY", "EEXIST"].includes((error as NodeJS.ErrnoException).code ?? "")) throw error;
       getLogger().info({ key: info.key }, "another build stored this tree first; keeping its entry");
-      await rm(tmp, { recursive: true, force: true });
     }
     return (await readEntry(cacheDir, info.key)).entry;
   } finally {

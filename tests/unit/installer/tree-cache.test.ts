@@ -159,7 +159,18 @@ describe("entries on disk", () => {
     expect((await readEntry(cache, "b".repeat(64))).entry).toBeNull();
   });
 
+  it("storing the key again replaces a damaged entry, and keeps a whole one", async () => {
+    const info = { key, inputs: inputs(), packages: 3, installSeconds: 2, excludes: [] };
+    const replaced = await storeTree(cache, tree, info, new Teardown());
+    expect(replaced?.meta.packages).toBe(3);
+    expect(await verifyEntry(replaced!)).toBeNull();
+    const kept = await storeTree(cache, tree, { ...info, packages: 4 }, new Teardown());
+    expect(kept?.meta.packages).toBe(3);
+    expect((await listEntries(cache)).other).toEqual([]);
+  });
+
   it("prune removes damaged entries and stale partial writes, keeps fresh ones, then the least recently used beyond the size", async () => {
+    writeFileSync(path.join(entry!.dir, "meta.json"), '{"hello": 1}');
     mkdirSync(path.join(cache, "trees", `.new-${"c".repeat(64)}-1`));
     mkdirSync(path.join(cache, "trees", `.new-${"d".repeat(64)}-2`));
     const old = new Date(Date.now() - 7 * 3600_000);
