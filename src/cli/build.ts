@@ -129,7 +129,7 @@ export async function buildFromFile(file: string, opts: BuildCliOptions, err: (s
     },
   });
   const logfile = path.resolve(opts.logfile ?? path.join(plan.applianceDir, `${plan.name}-build.log`));
-  setLogger(createLogger({ file: logfile }));
+  setLogger(createLogger({ file: logfile }), logfile);
   say(`building ${plan.name} (log: ${logfile})\n`);
   for (const w of plan.layout.warnings) say(`warning: ${w}\n`);
   const result = await buildAppliance(plan, {
