@@ -179,7 +179,7 @@ describe("configureSystem on a Debian root", () => {
 
   it("the plain-text passwords are in no log line and no file of /etc", async () => {
     const log = await readFile(logFile, "utf8");
-    expect(log).toContain("accounts are made with the guest's shadow-utils in chroot");
+    expect(log).toContain("accounts are made with the guest's shadow-utils in the guest session");
     expect(log).toContain("using the guest's /usr/bin/systemctl");
     expect(log).toContain("openssl passwd -6 -stdin");
     for (const secret of [ROOT_PW, ALICE_PW]) {
