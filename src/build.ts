@@ -21,7 +21,7 @@ import { deviceMapperAvailable, mapPartitions, type MapMethod, type MappedDisk }
 import { makeFilesystems } from "./partition/mkfs.js";
 import { mountsUnder, mountTargets } from "./partition/mount.js";
 import { partitionDisk } from "./partition/parted.js";
-import { getLogger, installSignalHandlers, isDryRun, run, Teardown, type DeferHandle, type TeardownReport } from "./run/index.js";
+import { BuildJournal, JOURNAL_FILE, getLogger, installSignalHandlers, isDryRun, ownerIdentity, run, setJournal, Teardown, type DeferHandle, type TeardownReport } from "./run/index.js";
 
 export interface BuildOptions {
   /** Use this directory as the work directory (it is never removed); default: a fresh one under tmpdir. */
@@ -79,6 +79,9 @@ interface BuildContext {
 
 type Step = [title: string, run: (ctx: BuildContext) => Promise<void>];
 
+/** The step titles in order (the fault-injection tests iterate over them). */
+export const STEP_TITLES = (): string[] => STEPS.map(([title]) => title);
+
 const STEPS: Step[] = [
   ["run %pre scripts", runPre],
   ["create disk files", createDisks],
@@ -106,16 +109,20 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
   await checkPlanCanBuild(plan);
   const outer = new Teardown();
   let ctx: BuildContext | undefined;
+  let current = "start";
   const removeHandlers =
     opts.handleSignals === false
       ? () => undefined
       : installSignalHandlers(outer, {
           onSignal: () => ctx && (ctx.cancelled = true),
-          onUnwound: (report, signal) => opts.log?.(`interrupted by ${signal}: ${report.failures.length === 0 ? "cleaned up" : `could not undo ${report.failures.map((f) => f.label).join(", ")}`}`),
+          onUnwound: (report, signal, stopped) =>
+            opts.log?.(
+              `interrupted by ${signal} during ${current}${stopped.length ? ` (stopped ${stopped.join(", ")})` : ""}: ${report.failures.length === 0 ? "cleaned up" : `could not undo ${report.failures.map((f) => f.label).join(", ")}`}`,
+            ),
         });
   const started = Date.now();
   try {
-    const workdir = await makeWorkdir(opts, outer);
+    const workdir = await makeWorkdir(opts, outer, plan.applianceDir);
     const files = new Teardown();
     const devices = new Teardown();
     outer.defer("remove unfinished output files", () => unwindOrThrow(files));
@@ -128,7 +135,13 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
       opts.log?.(`[${i + 1}/${STEPS.length}] ${title} (${elapsed} s)`);
       getLogger().info({ step: title }, `step ${i + 1}/${STEPS.length}: ${title}`);
       const t0 = Date.now();
-      await step(ctx);
+      current = `step ${i + 1}/${STEPS.length} (${title})`;
+      try {
+        await step(ctx);
+      } catch (error) {
+        if (!ctx.cancelled) opts.log?.(`failed at ${current}`);
+        throw error;
+      }
       steps.push({ step: title, seconds: (Date.now() - t0) / 1000 });
     }
     const outputs = ctx.report ? ctx.report.files.map((f) => f.path) : plan.outputs.map((o) => o.path);
@@ -136,6 +149,7 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
     return { outputs, report: ctx.report, warnings: ctx.warnings, steps, workdir, workdirKept: opts.keepWorkdir === true || opts.workdir !== undefined };
   } finally {
     const report = await outer.unwind();
+    setJournal(undefined);
     removeHandlers();
     for (const f of report.failures) opts.log?.(`could not undo: ${f.label}: ${f.error instanceof Error ? f.error.message : String(f.error)}`);
   }
@@ -157,7 +171,7 @@ async function checkPlanCanBuild(plan: BuildPlan): Promise<void> {
 }
 
 // A fresh work directory (0755: tools that drop privileges must reach it), removed at the end unless kept.
-async function makeWorkdir(opts: BuildOptions, outer: Teardown): Promise<string> {
+async function makeWorkdir(opts: BuildOptions, outer: Teardown, applianceDir: string): Promise<string> {
   if (opts.workdir !== undefined) {
     if (!isDryRun()) await mkdir(opts.workdir, { recursive: true });
     return path.resolve(opts.workdir);
@@ -165,9 +179,12 @@ async function makeWorkdir(opts: BuildOptions, outer: Teardown): Promise<string>
   const parent = path.resolve(opts.tmpdir ?? "/var/tmp");
   if (isDryRun()) return path.join(parent, "ksimage-XXXXXX");
   const workdir = await mkdtemp(path.join(parent, "ksimage-"));
+  // The journal first: from now on a killed build is found and reaped by the next build or `ksimage cleanup`.
+  setJournal(new BuildJournal(workdir, ownerIdentity(), applianceDir));
   await chmod(workdir, 0o755);
   if (opts.keepWorkdir) {
     outer.defer("say where the kept work directory is", () => opts.log?.(`work directory kept: ${workdir}`));
+    outer.defer("drop the journal of the kept work directory", () => rm(path.join(workdir, JOURNAL_FILE), { force: true }));
   } else {
     outer.defer(`remove the work directory ${workdir}`, () => removeWorkdir(workdir));
   }

@@ -8,6 +8,7 @@ import { KsimageError, UsageError } from "../errors.js";
 import { FORMAT_NAMES, PACKAGE_KINDS, type CompressChoice, type FormatName, type PackageKind } from "../output/index.js";
 import type { BuildPlan, OutputSettings } from "../plan.js";
 import { createLogger, setLogger } from "../run/index.js";
+import { startBuildProcess } from "./build-process.js";
 import { reportBoot } from "./boot.js";
 import { collect, treeCacheChoice } from "./options.js";
 import { createProgress } from "./progress.js";
@@ -118,6 +119,9 @@ export async function buildFromFile(file: string, opts: BuildCliOptions, err: (s
   const say = (s: string) => progress.line(s.replace(/\n$/, ""));
   const output = outputSettings(opts);
   requireRoot();
+  // Reap dead builds' leftovers, then (from the real CLI) run the build itself in its own namespaces.
+  const supervised = await startBuildProcess(opts.tmpdir ?? "/var/tmp", say);
+  if (supervised !== undefined) return supervised;
   const started = Date.now();
   const plan = await planFromFile(file, opts, {
     output,
