@@ -5,6 +5,7 @@ import path from "node:path";
 import { KsimageError, PlanError } from "./errors.js";
 import { installBootloader } from "./installer/bootloader/install.js";
 import { configureSystem } from "./installer/configure/index.js";
+import { openGuestSession, type GuestSession } from "./installer/guest/session.js";
 import { relabelSystem } from "./installer/configure/selinux.js";
 import { installLiveimg } from "./installer/liveimg.js";
 import { installPackages, rootFstypeOf } from "./installer/packages.js";
@@ -72,6 +73,8 @@ interface BuildContext {
   report: OutputReport | undefined;
   /** Removal of the published raw disks, released once every output is written. */
   published: DeferHandle[];
+  /** The one way into the guest, opened once (before a dnf install, else after the install); released by `devices`. */
+  guest: GuestSession | undefined;
 }
 
 type Step = [title: string, run: (ctx: BuildContext) => Promise<void>];
@@ -89,6 +92,7 @@ const STEPS: Step[] = [
   ["install", installTree],
   ["store the tree in the cache", cacheTree],
   ["write /etc/fstab", (ctx) => writeFstab(ctx.plan.layout, ctx.plan.name, ctx.root)],
+  ["enter the guest", async (ctx) => void (await enterGuest(ctx))],
   ["configure the system", configure],
   ["install the boot loader", bootloader],
   ["run %post scripts", runPost],
@@ -123,7 +127,7 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
     const devices = new Teardown();
     outer.defer("remove unfinished output files", () => unwindOrThrow(files));
     outer.defer("unmount and unmap", () => unwindOrThrow(devices));
-    ctx = { plan, opts, workdir, root: path.join(workdir, "root"), files, devices, disks: {}, mapped: {}, cancelled: false, warnings: [], manifest: undefined, installed: undefined, report: undefined, published: [] };
+    ctx = { plan, opts, workdir, root: path.join(workdir, "root"), files, devices, disks: {}, mapped: {}, cancelled: false, warnings: [], manifest: undefined, installed: undefined, report: undefined, published: [], guest: undefined };
     const steps: { step: string; seconds: number }[] = [];
     for (const [i, [title, step]] of STEPS.entries()) {
       if (ctx.cancelled) throw new KsimageError("the build was interrupted");
@@ -244,7 +248,11 @@ async function installTree(ctx: BuildContext): Promise<void> {
     return;
   }
   if (await restoreCachedTree(ctx.plan.treeCache, ctx.root, (line) => ctx.opts.log?.(line))) return;
+  // rpm runs the scriptlets chrooted into the tree, and they need /proc and /dev (dracut, systemctl preset) as in
+  // Anaconda; mmdebstrap mounts its own for dpkg's maintainer scripts and wants the tree to itself.
+  const guest = ctx.plan.packages?.backend === "dnf" ? await enterGuest(ctx) : undefined;
   const result = await installPackages({
+    ...(guest ? { guest } : {}),
     source: ctx.plan.packages,
     root: ctx.root,
     workdir: ctx.workdir,
@@ -260,13 +268,30 @@ async function installTree(ctx: BuildContext): Promise<void> {
 // After an install from packages (not a cache hit), keep its tree for the next build with the same key.
 async function cacheTree(ctx: BuildContext): Promise<void> {
   if (ctx.installed === undefined) return;
-  const stored = await storeCachedTree(ctx.plan.treeCache, ctx.root, ctx.plan.layout, ctx.installed, ctx.files);
+  const stored = await storeCachedTree(ctx.plan.treeCache, ctx.root, ctx.plan.layout, ctx.installed, ctx.files, ctx.guest?.mounts);
   if (stored?.warning) ctx.warnings.push(stored.line);
   else if (stored) ctx.opts.log?.(stored.line);
 }
 
+// Open the guest session (or complete the one a dnf install opened: the tree has its /etc now). Its undos are on
+// ctx.devices, newer than the mounts of the filesystems, so it is released before they are unmounted.
+async function enterGuest(ctx: BuildContext): Promise<GuestSession> {
+  if (ctx.guest !== undefined) {
+    await ctx.guest.provideFiles();
+    return ctx.guest;
+  }
+  const devices = Object.values(ctx.mapped).flatMap((m) => [m.device, ...Object.values(m.partitions)]);
+  ctx.guest = await openGuestSession(ctx.root, ctx.devices, { devices });
+  return ctx.guest;
+}
+
+function guestOf(ctx: BuildContext): GuestSession {
+  if (ctx.guest === undefined) throw new KsimageError("the guest session is not open");
+  return ctx.guest;
+}
+
 async function configure(ctx: BuildContext): Promise<void> {
-  ctx.warnings.push(...(await configureSystem({ ks: ctx.plan.ks, root: ctx.root, teardown: ctx.devices, ...(ctx.opts.log ? { log: ctx.opts.log } : {}) })));
+  ctx.warnings.push(...(await configureSystem({ ks: ctx.plan.ks, root: ctx.root, guest: guestOf(ctx), teardown: ctx.devices, ...(ctx.opts.log ? { log: ctx.opts.log } : {}) })));
 }
 
 async function bootloader(ctx: BuildContext): Promise<void> {
@@ -276,6 +301,7 @@ async function bootloader(ctx: BuildContext): Promise<void> {
     layout: ctx.plan.layout,
     plan: ctx.plan.bootloader,
     root: ctx.root,
+    guest: guestOf(ctx),
     devices: ctx.mapped,
     rawFiles,
     teardown: ctx.devices,
@@ -284,11 +310,11 @@ async function bootloader(ctx: BuildContext): Promise<void> {
 }
 
 async function runPost(ctx: BuildContext): Promise<void> {
-  ctx.warnings.push(...(await runPostScripts(ctx.plan.ks, ctx.root, { teardown: ctx.devices })));
+  ctx.warnings.push(...(await runPostScripts(ctx.plan.ks, guestOf(ctx), { teardown: ctx.devices })));
 }
 
 async function relabel(ctx: BuildContext): Promise<void> {
-  ctx.warnings.push(...(await relabelSystem({ ks: ctx.plan.ks, root: ctx.root, teardown: ctx.devices })));
+  ctx.warnings.push(...(await relabelSystem({ ks: ctx.plan.ks, root: ctx.root, guest: guestOf(ctx), teardown: ctx.devices })));
 }
 
 // Read the package database of the image now: after unmount it is gone.

@@ -43,7 +43,7 @@ export function requireRoot(uid: number | undefined = process.getuid?.()): void 
   if (uid === 0) return;
   throw new KsimageError(
     "ksimage build must run as root: it attaches loop devices and mounts filesystems",
-    "run it with sudo; ksimage validate, inspect, plan and doctor work without root",
+    "run it as root (from another account: through sudo); ksimage validate, inspect, plan and doctor work without root",
   );
 }
 
@@ -133,7 +133,7 @@ export async function buildFromFile(file: string, opts: BuildCliOptions, err: (s
     },
   });
   const logfile = path.resolve(opts.logfile ?? path.join(plan.applianceDir, `${plan.name}-build.log`));
-  setLogger(createLogger({ file: logfile }));
+  setLogger(createLogger({ file: logfile }), logfile);
   say(`building ${plan.name} (log: ${logfile})\n`);
   for (const w of plan.layout.warnings) say(`warning: ${w}\n`);
   const result = await buildAppliance(plan, {
@@ -190,7 +190,7 @@ export function registerBuild(program: Command): void {
     .option("--lenient", "accept commands removed from kickstart with a warning")
     .addHelpText(
       "after",
-      "\nExamples:\n  sudo ksimage build examples/debian-minimal.ks --outdir out -f qcow2 --boot-test\n  sudo ksimage build appliance.ks -o out -f qcow2 -f vmdk --disk-size sda=4G --json",
+      "\nExamples:\n  ksimage build examples/debian-minimal.ks --outdir out -f qcow2 --boot-test\n  ksimage build appliance.ks -o out -f qcow2 -f vmdk --disk-size sda=4G --json\n(as root; from another account, through sudo)",
     )
     .action(async (file: string, opts: BuildCliOptions) => {
       process.exitCode = await buildFromFile(file, opts);

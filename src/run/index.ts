@@ -1,5 +1,5 @@
 // The public API of src/run: the one command runner, its logger and dry-run record, and the Teardown stack.
-export { createLogger, getLogger, setLogger, type Logger, type LoggerOptions } from "./logger.js";
+export { createLogger, getLogFile, getLogger, setLogger, type Logger, type LoggerOptions } from "./logger.js";
 export { run, type RunOptions, type RunResult } from "./runner.js";
 export { shellQuote, redact, redactArgv, REDACTED } from "./shell-quote.js";
 export { toolPackages, installHint, type ToolPackage } from "./tool-packages.js";
