@@ -12,7 +12,7 @@ export {
   clearRecordedCommands,
   type RecordedCommand,
 } from "./dry-run.js";
-export { killAllChildren, liveChildCount } from "./children.js";
+export { killAllChildren, liveChildCount, liveChildNames, processTree, stopAllChildren } from "./children.js";
 export { toolFailure, tailLines, STDERR_TAIL_LINES } from "./failure.js";
 export {
   Teardown,
@@ -24,3 +24,18 @@ export {
   type RetryOptions,
   type SignalHandlerOptions,
 } from "./teardown.js";
+export {
+  BuildJournal,
+  setJournal,
+  journal,
+  readJournal,
+  ownerIdentity,
+  identityAlive,
+  processStartTime,
+  bootId,
+  JOURNAL_FILE,
+  OWNER_PID_ENV,
+  OWNER_START_ENV,
+  type JournalData,
+  type ProcessIdentity,
+} from "./journal.js";
