@@ -6,6 +6,7 @@ import { liveimgTools } from "./installer/liveimg.js";
 import { packageTools } from "./installer/packages.js";
 import { outputTools } from "./output/index.js";
 import { deviceMapperAvailable, mapTools } from "./partition/map.js";
+import { lvmTools } from "./partition/lvm.js";
 import { mkfsTools } from "./partition/mkfs.js";
 import { mountTools } from "./partition/mount.js";
 import { partitionTools } from "./partition/parted.js";
@@ -24,6 +25,7 @@ export async function buildTools(plan: BuildPlan): Promise<ToolNeed[]> {
   const all: ToolNeed[] = [
     ...plan.layout.disks.flatMap(partitionTools),
     ...mapTools(method),
+    ...lvmTools(plan.layout),
     ...mkfsTools(plan.layout),
     ...mountTools(),
     ...(plan.source.kind === "liveimg" ? liveimgTools(plan.source) : []),
