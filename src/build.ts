@@ -22,7 +22,7 @@ import { checkVolumeGroupNames, makeVolumes, type VolumeDevices } from "./partit
 import { makeFilesystems } from "./partition/mkfs.js";
 import { mountsUnder, mountTargets } from "./partition/mount.js";
 import { partitionDisk } from "./partition/parted.js";
-import { BuildJournal, JOURNAL_FILE, getLogger, installSignalHandlers, isDryRun, ownerIdentity, run, setJournal, Teardown, type DeferHandle, type TeardownReport } from "./run/index.js";
+import { BuildJournal, JOURNAL_FILE, getLogger, installSignalHandlers, isDryRun, journal, ownerIdentity, retryUntil, run, setJournal, Teardown, type DeferHandle, type TeardownReport } from "./run/index.js";
 
 export interface BuildOptions {
   /** Use this directory as the work directory (it is never removed); default: a fresh one under tmpdir. */
@@ -148,6 +148,8 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
       }
       steps.push({ step: title, seconds: (Date.now() - t0) / 1000 });
     }
+    // From here the outputs are finished: a reaper must never take them, even if the work directory stays.
+    journal()?.finished();
     const outputs = ctx.report ? ctx.report.files.map((f) => f.path) : plan.outputs.map((o) => o.path);
     opts.log?.(`done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${outputs.join(", ")}`);
     return { outputs, report: ctx.report, warnings: ctx.warnings, steps, workdir, workdirKept: opts.keepWorkdir === true || opts.workdir !== undefined };
@@ -198,10 +200,16 @@ async function makeWorkdir(opts: BuildOptions, outer: Teardown, applianceDir: st
 }
 
 // rm -rf only once nothing is mounted below it, and never across into another filesystem.
+// Tried again after a failure: a work directory left behind would be reaped only by the next build or cleanup.
 async function removeWorkdir(workdir: string): Promise<void> {
-  const mounted = await mountsUnder(workdir);
-  if (mounted.length > 0) throw new KsimageError(`not removing ${workdir}: ${mounted.join(", ")} still mounted`);
-  await run(["rm", "-rf", "--one-file-system", "--", workdir], { reason: "remove the work directory" });
+  await retryUntil(
+    async () => {
+      const mounted = await mountsUnder(workdir);
+      if (mounted.length > 0) throw new KsimageError(`not removing ${workdir}: ${mounted.join(", ")} still mounted`);
+      await run(["rm", "-rf", "--one-file-system", "--", workdir], { reason: "remove the work directory" });
+    },
+    { deadlineMs: 3_000, intervalMs: 500, label: `remove ${workdir}` },
+  );
 }
 
 async function unwindOrThrow(stack: Teardown): Promise<void> {
@@ -383,6 +391,8 @@ async function publishOutputs(ctx: BuildContext): Promise<void> {
     const file = ctx.disks[out.disk];
     if (file === undefined) continue;
     if (!isDryRun()) await rename(file.path, out.path);
+    // Until the build is done a published disk is not finished either: a killed build's reaper removes it.
+    journal()?.partial(out.path);
     file.removal.release();
     ctx.published.push(ctx.files.defer(`remove ${out.path}`, () => rm(out.path, { force: true })));
     getLogger().info({ output: out.path }, `wrote ${out.path}`);
