@@ -7,7 +7,7 @@ import { buildAppliance, type BuildResult } from "../build.js";
 import { KsimageError, UsageError } from "../errors.js";
 import { FORMAT_NAMES, PACKAGE_KINDS, type CompressChoice, type FormatName, type PackageKind } from "../output/index.js";
 import type { BuildPlan, OutputSettings } from "../plan.js";
-import { createLogger, setLogger } from "../run/index.js";
+import { createLogger, redact, setLogger } from "../run/index.js";
 import { startBuildProcess } from "./build-process.js";
 import { reportBoot } from "./boot.js";
 import { collect, treeCacheChoice } from "./options.js";
@@ -116,7 +116,7 @@ export function buildSummary(plan: BuildPlan, result: BuildResult, seconds: numb
 /** Plan and build; returns the exit code. */
 export async function buildFromFile(file: string, opts: BuildCliOptions, err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
   const progress = createProgress(err, { tty: process.stderr.isTTY === true, quiet: opts.quiet === true });
-  const say = (s: string) => progress.line(s.replace(/\n$/, ""));
+  const say = (s: string) => progress.line(redact(s.replace(/\n$/, "")));
   const output = outputSettings(opts);
   requireRoot();
   // Reap dead builds' leftovers, then (from the real CLI) run the build itself in its own namespaces.
@@ -146,7 +146,7 @@ export async function buildFromFile(file: string, opts: BuildCliOptions, err: (s
   });
   for (const w of result.warnings) say(`warning: ${w}\n`);
   const seconds = (Date.now() - started) / 1000;
-  if (opts.json) process.stdout.write(JSON.stringify(buildSummary(plan, result, seconds), null, 2) + "\n");
+  if (opts.json) process.stdout.write(redact(JSON.stringify(buildSummary(plan, result, seconds), null, 2)) + "\n");
   else for (const out of result.outputs) process.stdout.write(`${out}\n`);
   if (opts.bootTest) {
     // A compressed raw (.raw.xz) cannot boot as it is; every other disk format can.

@@ -2,12 +2,13 @@
 import type { Command } from "commander";
 import { buildAppliance } from "../build.js";
 import { parseKickstart } from "../kickstart/parser.js";
-import { recordCommands } from "../run/index.js";
+import { recordCommands, redact } from "../run/index.js";
 import { describeBootloader } from "../installer/bootloader/plan.js";
 import { describePackageSource } from "../installer/packages.js";
 import { shortKey } from "../installer/tree-cache/index.js";
 import { planAppliance, type BuildPlan, type PlanOptions } from "../plan.js";
 import { SECTOR } from "../partition/types.js";
+import { redactKickstart } from "../faithful/secrets.js";
 import { collect, parseDiskLabels, parseDiskSizes, treeCacheChoice } from "./options.js";
 
 export interface PlanCliOptions {
@@ -132,11 +133,13 @@ export function registerPlan(program: Command): void {
       const plan = await planFromFile(file, opts, { treeCache: treeCacheChoice(opts.cache) });
       const commands = opts.commands ? (await recordCommands(() => buildAppliance(plan, { handleSignals: false }))).commands.map((c) => c.line) : undefined;
       if (opts.json) {
-        process.stdout.write(JSON.stringify(commands ? { ...plan, commands } : plan, null, 2) + "\n");
+        // The plan carries the parsed kickstart: its secrets are masked, like everywhere else.
+        const shown = { ...plan, ks: redactKickstart(plan.ks) };
+        process.stdout.write(redact(JSON.stringify(commands ? { ...shown, commands } : shown, null, 2)) + "\n");
         return;
       }
-      process.stdout.write(formatPlan(plan));
-      if (commands) process.stdout.write("\ncommands (device names are placeholders until the build attaches them):\n" + commands.map((c) => `  ${c}\n`).join(""));
+      process.stdout.write(redact(formatPlan(plan)));
+      if (commands) process.stdout.write(redact("\ncommands (device names are placeholders until the build attaches them):\n" + commands.map((c) => `  ${c}\n`).join("")));
     });
 }
 
