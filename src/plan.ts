@@ -3,6 +3,7 @@ import path from "node:path";
 import { PlanError } from "./errors.js";
 import { planBootloader } from "./installer/bootloader/plan.js";
 import type { BootloaderPlan, Firmware } from "./installer/bootloader/types.js";
+import { withLvmPackage } from "./installer/lvm-guest.js";
 import { choosePackageSource, type SourceOptions } from "./installer/source.js";
 import { planTreeCache, type TreeCacheChoice, type TreeCachePlan } from "./installer/tree-cache/index.js";
 import type { PackageSource } from "./installer/types.js";
@@ -132,7 +133,10 @@ export function buildPlan(ks: Kickstart, opts: PlanOptions = {}): BuildPlan {
 /** The whole plan, with the package source and the root-tree cache resolved (the one step that reads repository metadata). */
 export async function planAppliance(ks: Kickstart, opts: PlanOptions = {}): Promise<BuildPlan> {
   const plan = buildPlan(ks, opts);
-  const packages = plan.source.kind === "liveimg" ? null : await choosePackageSource(ks, opts.sources ?? {});
+  const chosen = plan.source.kind === "liveimg" ? null : await choosePackageSource(ks, opts.sources ?? {});
+  const lvm = chosen === null ? null : withLvmPackage(chosen, plan.layout);
+  if (lvm?.warning) plan.layout.warnings.push(lvm.warning);
+  const packages = lvm?.source ?? null;
   const treeCache = await planTreeCache(packages, opts.treeCache ?? "none", plan.layout);
   if (packages === null) return { ...plan, treeCache };
   return { ...plan, packages, treeCache, source: { kind: "packages", backend: packages.backend } };
