@@ -1,6 +1,7 @@
 // From a parsed kickstart to the BuildPlan: everything decided before a disk is touched, as pure data.
 import path from "node:path";
 import { PlanError } from "./errors.js";
+import { checkOptionStates } from "./faithful/check.js";
 import { planBootloader } from "./installer/bootloader/plan.js";
 import type { BootloaderPlan, Firmware } from "./installer/bootloader/types.js";
 import { withLvmPackage } from "./installer/lvm-guest.js";
@@ -57,6 +58,8 @@ export interface BuildPlan {
   /** Raw disk images the disk steps write (the output stage converts them). */
   outputs: OutputPlan[];
   output: OutputSettings;
+  /** What plan and build say about options that have no effect on an image (file:line: option: reason). */
+  warnings: string[];
 }
 
 export interface PlanOptions extends LayoutOptions {
@@ -120,6 +123,8 @@ export function buildPlan(ks: Kickstart, opts: PlanOptions = {}): BuildPlan {
   if (!/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(name)) {
     throw new PlanError(`appliance name "${name}" is not usable as a file name`, undefined, "use letters, digits, '.', '_', '+' and '-'");
   }
+  // Refusals come first, before any other check: they name the line that asked for what is missing.
+  const warnings = checkOptionStates(ks);
   const outdir = path.resolve(opts.outdir ?? ".");
   const applianceDir = path.join(outdir, name);
   const output = { ...DEFAULT_OUTPUT, ...opts.output };
@@ -127,7 +132,7 @@ export function buildPlan(ks: Kickstart, opts: PlanOptions = {}): BuildPlan {
   const outputs = layout.disks.map((d) => ({ disk: d.name, format: "raw" as const, path: path.join(applianceDir, `${name}-${d.name}.raw`) }));
   const bootloader = planBootloader(ks, layout, opts.firmware ? { firmware: opts.firmware } : {});
   const treeCache: TreeCachePlan = { status: "off", reason: "no --cache DIR" };
-  return { name, kickstart: ks.file, ks, outdir, applianceDir, layout, source: planSource(ks), packages: null, bootloader, treeCache, outputs, output };
+  return { name, kickstart: ks.file, ks, outdir, applianceDir, layout, source: planSource(ks), packages: null, bootloader, treeCache, outputs, output, warnings };
 }
 
 /** The whole plan, with the package source and the root-tree cache resolved (the one step that reads repository metadata). */
@@ -137,7 +142,9 @@ export async function planAppliance(ks: Kickstart, opts: PlanOptions = {}): Prom
   const lvm = chosen === null ? null : withLvmPackage(chosen, plan.layout);
   if (lvm?.warning) plan.layout.warnings.push(lvm.warning);
   const packages = lvm?.source ?? null;
+  // Some options are applied by one backend only (repo --proxy by dnf): check again once it is known.
+  const warnings = packages === null ? plan.warnings : checkOptionStates(ks, packages.backend);
   const treeCache = await planTreeCache(packages, opts.treeCache ?? "none", plan.layout);
   if (packages === null) return { ...plan, treeCache };
-  return { ...plan, packages, treeCache, source: { kind: "packages", backend: packages.backend } };
+  return { ...plan, packages, treeCache, warnings, source: { kind: "packages", backend: packages.backend } };
 }

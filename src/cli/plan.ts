@@ -108,6 +108,7 @@ export function formatPlan(plan: BuildPlan): string {
   if (plan.layout.needsDeviceMapper) out.push(...plan.layout.deviceMapperReasons.map((r) => `needs device-mapper: ${r}`));
   out.push("raw disks:", ...plan.outputs.map((o) => `  ${o.path}`));
   for (const w of plan.layout.warnings) out.push(`warning: ${w}`);
+  for (const w of plan.warnings) out.push(`warning: ${w}`);
   return out.join("\n") + "\n";
 }
 

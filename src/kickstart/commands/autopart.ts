@@ -89,7 +89,6 @@ export const autopartCommand: CommandDef = {
   name: "autopart",
   summary: "lay out the disk automatically (root, swap, boot)",
   options,
-  support: "used",
   handle,
   toKickstart: (ks) => {
     const d = ks.other.autopart as Record<string, unknown> | undefined;
