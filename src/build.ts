@@ -7,6 +7,7 @@ import { installBootloader } from "./installer/bootloader/install.js";
 import { configureSystem } from "./installer/configure/index.js";
 import { openGuestSession, type GuestSession } from "./installer/guest/session.js";
 import { relabelSystem } from "./installer/configure/selinux.js";
+import { writeDracutLvmConf } from "./installer/lvm-guest.js";
 import { installLiveimg } from "./installer/liveimg.js";
 import { installPackages, rootFstypeOf } from "./installer/packages.js";
 import { runPostScripts, runPreScripts } from "./installer/scripts.js";
@@ -266,6 +267,7 @@ async function installTree(ctx: BuildContext): Promise<void> {
     await installLiveimg(ctx.plan.source, ctx.root, ctx.workdir, ctx.devices);
     return;
   }
+  if (ctx.plan.packages?.backend === "dnf") await writeDracutLvmConf(ctx.root, ctx.plan.layout);
   if (await restoreCachedTree(ctx.plan.treeCache, ctx.root, (line) => ctx.opts.log?.(line))) return;
   // rpm runs the scriptlets chrooted into the tree, and they need /proc and /dev (dracut, systemctl preset) as in
   // Anaconda; mmdebstrap mounts its own for dpkg's maintainer scripts and wants the tree to itself.

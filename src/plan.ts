@@ -4,6 +4,7 @@ import { PlanError } from "./errors.js";
 import { checkOptionStates } from "./faithful/check.js";
 import { planBootloader } from "./installer/bootloader/plan.js";
 import type { BootloaderPlan, Firmware } from "./installer/bootloader/types.js";
+import { withLvmPackage } from "./installer/lvm-guest.js";
 import { choosePackageSource, type SourceOptions } from "./installer/source.js";
 import { planTreeCache, type TreeCacheChoice, type TreeCachePlan } from "./installer/tree-cache/index.js";
 import type { PackageSource } from "./installer/types.js";
@@ -137,7 +138,10 @@ export function buildPlan(ks: Kickstart, opts: PlanOptions = {}): BuildPlan {
 /** The whole plan, with the package source and the root-tree cache resolved (the one step that reads repository metadata). */
 export async function planAppliance(ks: Kickstart, opts: PlanOptions = {}): Promise<BuildPlan> {
   const plan = buildPlan(ks, opts);
-  const packages = plan.source.kind === "liveimg" ? null : await choosePackageSource(ks, opts.sources ?? {});
+  const chosen = plan.source.kind === "liveimg" ? null : await choosePackageSource(ks, opts.sources ?? {});
+  const lvm = chosen === null ? null : withLvmPackage(chosen, plan.layout);
+  if (lvm?.warning) plan.layout.warnings.push(lvm.warning);
+  const packages = lvm?.source ?? null;
   // Some options are applied by one backend only (repo --proxy by dnf): check again once it is known.
   const warnings = packages === null ? plan.warnings : checkOptionStates(ks, packages.backend);
   const treeCache = await planTreeCache(packages, opts.treeCache ?? "none", plan.layout);
