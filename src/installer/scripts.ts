@@ -59,6 +59,8 @@ export interface ScriptRunOptions {
   root?: string;
   /** Each output line, e.g. for a progress display; the build log gets them in any case. */
   onOutput?: (line: string, script: Script) => void;
+  /** More environment for scripts run on the host (%onerror gets the log's path). */
+  env?: Record<string, string>;
 }
 
 // Run SCRIPTS in order; a failure is a warning (returned), or a ScriptError with --erroronfail.
@@ -74,6 +76,11 @@ export async function runScripts(scripts: readonly Script[], opts: ScriptRunOpti
 // %pre: on the build host, before the disks are made.
 export function runPreScripts(ks: Kickstart, opts: ScriptRunOptions): Promise<string[]> {
   return runScripts(preScripts(ks), opts);
+}
+
+// %pre-install: on the build host, after the mounts and before the packages, with INSTALL_ROOT (and Anaconda's ANA_INSTALL_PATH) set to ROOT.
+export function runPreInstallScripts(ks: Kickstart, root: string, opts: ScriptRunOptions): Promise<string[]> {
+  return runScripts(scriptsOfType(ks, "pre-install"), { ...opts, root });
 }
 
 // %post: in the guest at ROOT (or on the host with --nochroot and INSTALL_ROOT=ROOT).
@@ -104,8 +111,9 @@ async function prepare(s: Script, n: number, opts: ScriptRunOptions, hostDir: ()
     return { argv: chrootScriptArgs(root, s.interp, `/tmp/${name}`), env: { PATH: CHROOT_PATH }, cwd: "/", file: path.join(tmp, name), missing: found ? undefined : "in the guest" };
   }
   const file = path.join(await hostDir(), name);
-  const env: Record<string, string> = {};
-  if (opts.root !== undefined && s.type !== "pre") env.INSTALL_ROOT = opts.root;
+  const env: Record<string, string> = { ...opts.env };
+  // INSTALL_ROOT as livecd-creator sets it for --nochroot scripts; ANA_INSTALL_PATH as Anaconda sets it for every script.
+  if (opts.root !== undefined && s.type !== "pre") Object.assign(env, { INSTALL_ROOT: opts.root, ANA_INSTALL_PATH: opts.root });
   // appliance-creator ran --nochroot scripts from the directory it was started in; never from inside the image.
   const here = process.cwd();
   const inside = opts.root !== undefined && (here === opts.root || here.startsWith(`${opts.root}/`));

@@ -83,6 +83,8 @@ const packagesSection: SectionDef = {
     const p = ctx.ks.packages;
     if (ns.defaultPackages && ns.nocore) ctx.error("--default and --nocore cannot be used together");
     p.seen = true;
+    // Where the (last) %packages header is, for plan errors about its options (the Packages model has no line).
+    ctx.ks.other.packagesHeader = { file: ctx.file, lineno: ctx.lineno };
     p.excludeDocs = ns.excludedocs as boolean;
     p.ignoreMissing = ns.ignoremissing as boolean;
     if (ns.defaultPackages) p.default = true;
@@ -149,7 +151,7 @@ const certificateSection: SectionDef = {
       allLines: true,
       line: (text) => body.push(text),
       finalize() {
-        ctx.ks.certificates.push({ lineno: ctx.lineno, filename: ns.filename, dir: ns.dir ?? null, cert: body.join("") });
+        ctx.ks.certificates.push({ file: ctx.file, lineno: ctx.lineno, filename: ns.filename, dir: ns.dir ?? null, cert: body.join("") });
       },
     };
   },

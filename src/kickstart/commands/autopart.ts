@@ -20,6 +20,8 @@ function handle(ctx: CommandContext): void {
   const d = overlay(prev, ns);
   d.autopart = true;
   d.lvm = true;
+  // Where the (last) autopart line is, for errors that refuse what it asks.
+  Object.assign(d, { file: ctx.file, lineno: ctx.lineno });
   const conflict = seenBefore(ctx, "part", "partition") ? "part/partition"
     : seenBefore(ctx, "raid") ? "raid" : seenBefore(ctx, "volgroup") ? "volgroup"
     : seenBefore(ctx, "logvol") ? "logvol" : seenBefore(ctx, "mount") ? "mount" : "";
