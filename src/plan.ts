@@ -3,6 +3,8 @@ import path from "node:path";
 import { PlanError } from "./errors.js";
 import { planBootloader } from "./installer/bootloader/plan.js";
 import type { BootloaderPlan, Firmware } from "./installer/bootloader/types.js";
+import { checkAptRepoOptions } from "./installer/apt-repo-options.js";
+import { firstbootPlanWarnings } from "./installer/configure/firstboot.js";
 import { parseLiveimgChecksum } from "./installer/liveimg-checksum.js";
 import { choosePackageSource, type SourceOptions } from "./installer/source.js";
 import { planTreeCache, type TreeCacheChoice, type TreeCachePlan } from "./installer/tree-cache/index.js";
@@ -59,6 +61,8 @@ export interface BuildPlan {
   /** Raw disk images the disk steps write (the output stage converts them). */
   outputs: OutputPlan[];
   output: OutputSettings;
+  /** Kickstart options that have no effect on this image, with the reason (plan and build print them). */
+  warnings: string[];
 }
 
 export interface PlanOptions extends LayoutOptions {
@@ -128,14 +132,15 @@ export function buildPlan(ks: Kickstart, opts: PlanOptions = {}): BuildPlan {
   const bootloader = planBootloader(ks, layout, opts.firmware ? { firmware: opts.firmware } : {});
   const output = { ...DEFAULT_OUTPUT, ...opts.output };
   const treeCache: TreeCachePlan = { status: "off", reason: "no --cache DIR" };
-  return { name, kickstart: ks.file, ks, outdir, applianceDir, layout, source: planSource(ks), packages: null, bootloader, treeCache, outputs, output };
+  return { name, kickstart: ks.file, ks, outdir, applianceDir, layout, source: planSource(ks), packages: null, bootloader, treeCache, outputs, output, warnings: [] };
 }
 
 /** The whole plan, with the package source and the root-tree cache resolved (the one step that reads repository metadata). */
 export async function planAppliance(ks: Kickstart, opts: PlanOptions = {}): Promise<BuildPlan> {
   const plan = buildPlan(ks, opts);
   const packages = plan.source.kind === "liveimg" ? null : await choosePackageSource(ks, opts.sources ?? {});
+  const warnings = [...plan.warnings, ...checkAptRepoOptions(ks, packages), ...firstbootPlanWarnings(ks, packages)];
   const treeCache = await planTreeCache(packages, opts.treeCache ?? "none", plan.layout);
-  if (packages === null) return { ...plan, treeCache };
-  return { ...plan, packages, treeCache, source: { kind: "packages", backend: packages.backend } };
+  if (packages === null) return { ...plan, treeCache, warnings };
+  return { ...plan, packages, treeCache, source: { kind: "packages", backend: packages.backend }, warnings };
 }

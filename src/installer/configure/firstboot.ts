@@ -18,6 +18,13 @@ export function firstbootMode(ks: Kickstart): FirstbootMode {
   return f.firstboot === "enabled" || f.firstboot === "reconfig" ? f.firstboot : "disabled";
 }
 
+// At plan time: firstboot --enable/--reconfig on Debian, which has no initial-setup, cannot have an effect.
+export function firstbootPlanWarnings(ks: Kickstart, source: { backend: string } | null): string[] {
+  const mode = firstbootMode(ks);
+  if (source?.backend !== "apt" || (mode !== "enabled" && mode !== "reconfig")) return [];
+  return [`firstboot --${mode === "enabled" ? "enable" : "reconfig"}: Debian has no initial-setup (no ${INITIAL_SETUP_UNIT}), so nothing runs at first boot`];
+}
+
 // The systemctl argv that enables UNIT offline in ROOT (the host's systemctl: nothing runs in the guest).
 export function systemctlEnableArgs(root: string, unit: string): string[] {
   return ["systemctl", `--root=${root}`, "enable", unit];
