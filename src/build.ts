@@ -10,7 +10,7 @@ import { installLiveimg } from "./installer/liveimg.js";
 import { installPackages, rootFstypeOf } from "./installer/packages.js";
 import { runPostScripts, runPreInstallScripts, runPreScripts } from "./installer/scripts.js";
 import { writeCertificates } from "./installer/configure/certificates.js";
-import { configureDefaultTarget } from "./installer/configure/default-target.js";
+import { configureDefaultDesktop, configureDefaultTarget } from "./installer/configure/default-target.js";
 import { configureFirstboot } from "./installer/configure/firstboot.js";
 import { verifyLiveimgChecksum } from "./installer/liveimg-checksum.js";
 import { runOnErrorScripts } from "./installer/onerror.js";
@@ -249,6 +249,7 @@ async function runPreInstall(ctx: BuildContext): Promise<void> {
 // firstboot, skipx/xconfig and %certificate: files and links written from the host, before the boot loader and %post.
 async function configureExtras(ctx: BuildContext): Promise<void> {
   ctx.warnings.push(...(await configureFirstboot(ctx.plan.ks, ctx.root)), ...(await configureDefaultTarget(ctx.plan.ks, ctx.root)));
+  await configureDefaultDesktop(ctx.plan.ks, ctx.root);
   await writeCertificates(ctx.plan.ks, ctx.root);
 }
 

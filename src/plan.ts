@@ -1,6 +1,7 @@
 // From a parsed kickstart to the BuildPlan: everything decided before a disk is touched, as pure data.
 import path from "node:path";
 import { PlanError } from "./errors.js";
+import { checkOptionStates } from "./faithful/check.js";
 import { planBootloader } from "./installer/bootloader/plan.js";
 import type { BootloaderPlan, Firmware } from "./installer/bootloader/types.js";
 import { checkAptRepoOptions } from "./installer/apt-repo-options.js";
@@ -61,7 +62,7 @@ export interface BuildPlan {
   /** Raw disk images the disk steps write (the output stage converts them). */
   outputs: OutputPlan[];
   output: OutputSettings;
-  /** Kickstart options that have no effect on this image, with the reason (plan and build print them). */
+  /** What plan and build say about options that have no effect on an image (file:line: option: reason). */
   warnings: string[];
 }
 
@@ -123,6 +124,8 @@ export function buildPlan(ks: Kickstart, opts: PlanOptions = {}): BuildPlan {
   if (!/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(name)) {
     throw new PlanError(`appliance name "${name}" is not usable as a file name`, undefined, "use letters, digits, '.', '_', '+' and '-'");
   }
+  // Refusals come first, before any other check: they name the line that asked for what is missing.
+  const warnings = checkOptionStates(ks);
   const outdir = path.resolve(opts.outdir ?? ".");
   const applianceDir = path.join(outdir, name);
   refuseUnbuildable(ks);
@@ -132,15 +135,16 @@ export function buildPlan(ks: Kickstart, opts: PlanOptions = {}): BuildPlan {
   const bootloader = planBootloader(ks, layout, opts.firmware ? { firmware: opts.firmware } : {});
   const output = { ...DEFAULT_OUTPUT, ...opts.output };
   const treeCache: TreeCachePlan = { status: "off", reason: "no --cache DIR" };
-  return { name, kickstart: ks.file, ks, outdir, applianceDir, layout, source: planSource(ks), packages: null, bootloader, treeCache, outputs, output, warnings: [] };
+  return { name, kickstart: ks.file, ks, outdir, applianceDir, layout, source: planSource(ks), packages: null, bootloader, treeCache, outputs, output, warnings };
 }
 
 /** The whole plan, with the package source and the root-tree cache resolved (the one step that reads repository metadata). */
 export async function planAppliance(ks: Kickstart, opts: PlanOptions = {}): Promise<BuildPlan> {
   const plan = buildPlan(ks, opts);
   const packages = plan.source.kind === "liveimg" ? null : await choosePackageSource(ks, opts.sources ?? {});
-  const warnings = [...plan.warnings, ...checkAptRepoOptions(ks, packages), ...firstbootPlanWarnings(ks, packages)];
+  // Some options are applied by one backend only (repo --proxy by dnf): check again once it is known.
+  const warnings = [...(packages === null ? plan.warnings : checkOptionStates(ks, packages.backend)), ...checkAptRepoOptions(ks, packages), ...firstbootPlanWarnings(ks, packages)];
   const treeCache = await planTreeCache(packages, opts.treeCache ?? "none", plan.layout);
   if (packages === null) return { ...plan, treeCache, warnings };
-  return { ...plan, packages, treeCache, source: { kind: "packages", backend: packages.backend }, warnings };
+  return { ...plan, packages, treeCache, warnings, source: { kind: "packages", backend: packages.backend } };
 }

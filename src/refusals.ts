@@ -2,49 +2,13 @@
 import { PlanError, type SourcePos } from "./errors.js";
 import type { Kickstart } from "./kickstart/model.js";
 
-/** The LUKS options of part, logvol, raid and autopart, as pykickstart names their attributes. */
-const LUKS_KEYS: [key: string, option: string][] = [
-  ["encrypted", "--encrypted"], ["passphrase", "--passphrase"], ["escrowcert", "--escrowcert"], ["backuppassphrase", "--backuppassphrase"],
-  ["cipher", "--cipher"], ["luks_version", "--luks-version"], ["pbkdf", "--pbkdf"], ["pbkdf_memory", "--pbkdf-memory"],
-  ["pbkdf_time", "--pbkdf-time"], ["pbkdf_iterations", "--pbkdf-iterations"],
-];
-
-/** Why encryption is refused, in one sentence (the same on every host: see the README). */
-export const NO_ENCRYPTION =
-  "ksimage does not build encrypted devices: LUKS needs dm-crypt (device-mapper) and cryptsetup on the build host, this host has neither, " +
-  "and LUKS support is not implemented for hosts that have them; ksimage refuses rather than write the data unencrypted";
-
-const given = (v: unknown): boolean => v !== undefined && v !== null && v !== "" && v !== false && v !== 0;
-
-function pos(ks: Kickstart, at: { file?: unknown; lineno?: unknown } | undefined): SourcePos {
+const pos = (ks: Kickstart, at: { file?: unknown; lineno?: unknown } | undefined): SourcePos => {
   const file = typeof at?.file === "string" ? at.file : ks.file;
   return { file, line: typeof at?.lineno === "number" ? at.lineno : 0, includeStack: [file] };
-}
+};
 
-// The LUKS options given on one record (part, logvol, raid or autopart), by option name.
-export function luksOptionsOf(record: Record<string, unknown>): string[] {
-  return LUKS_KEYS.filter(([key]) => given(record[key])).map(([, option]) => option);
-}
-
-// Every device that asks for encryption: never built as plaintext.
-export function refuseEncryption(ks: Kickstart): void {
-  for (const p of ks.partitions) {
-    const options = [...luksOptionsOf({ encrypted: p.encrypted, passphrase: p.passphrase, cipher: p.cipher, luks_version: p.luksVersion }), ...(p.luksOptions ?? [])];
-    if (options.length > 0) throw new PlanError(`part ${p.mountpoint}: ${options.join(", ")}: ${NO_ENCRYPTION}`, pos(ks, p), "remove the LUKS options, or encrypt the device at first boot");
-  }
-  const lists: [command: string, records: Record<string, unknown>[]][] = [
-    ["logvol", (ks.other.logvol as { lvList?: Record<string, unknown>[] } | undefined)?.lvList ?? []],
-    ["raid", (ks.other.raid as { raidList?: Record<string, unknown>[] } | undefined)?.raidList ?? []],
-    ["autopart", ks.other.autopart ? [ks.other.autopart as Record<string, unknown>] : []],
-  ];
-  for (const [command, records] of lists) {
-    for (const r of records) {
-      const options = luksOptionsOf(r);
-      const what = command === "autopart" ? "autopart" : `${command} ${String(r.mountpoint)}`;
-      if (options.length > 0) throw new PlanError(`${what}: ${options.join(", ")}: ${NO_ENCRYPTION}`, pos(ks, r), "remove the LUKS options, or encrypt the device at first boot");
-    }
-  }
-}
+// Refusals that depend on an option's value or on a combination of lines; an option that is refused whatever its
+// value (--encrypted and every LUKS option, %packages --default, ...) is refused by the option-state registry (src/faithful).
 
 // A Linux root needs owners, modes, symlinks and device nodes, which FAT cannot hold.
 export function refuseVfatRoot(ks: Kickstart): void {
@@ -83,22 +47,9 @@ export function refuseBindtoWithoutMac(ks: Kickstart): void {
   }
 }
 
-// %packages --default means the installer's default package set, which an image builder does not have.
-export function refuseDefaultPackages(ks: Kickstart): void {
-  if (!ks.packages.default) return;
-  const at = ks.other.packagesHeader as { file?: string; lineno?: number } | undefined;
-  throw new PlanError(
-    "%packages --default asks for the installer's default package set (its product configuration), which ksimage has no equivalent of",
-    pos(ks, at),
-    "list the packages or @groups to install; on Debian choose the base set with %addon org_ksimage_debian --variant",
-  );
-}
-
 // All of the above, in the order a user meets them; called by buildPlan before the layout is planned.
 export function refuseUnbuildable(ks: Kickstart): void {
-  refuseEncryption(ks);
   refuseVfatRoot(ks);
   refuseCertificateWithoutDir(ks);
   refuseBindtoWithoutMac(ks);
-  refuseDefaultPackages(ks);
 }

@@ -79,7 +79,8 @@ export function formatPlan(plan: BuildPlan): string {
   out.push("", `outputs: ${plan.output.formats.join(", ")} (compression: ${plan.output.compress}), ${plan.output.vcpu} vCPU, ${plan.output.memoryMiB} MiB`);
   if (plan.layout.needsDeviceMapper) out.push("needs device-mapper: yes (LVM)");
   out.push("raw disks:", ...plan.outputs.map((o) => `  ${o.path}`));
-  for (const w of [...plan.layout.warnings, ...plan.warnings]) out.push(`warning: ${w}`);
+  for (const w of plan.layout.warnings) out.push(`warning: ${w}`);
+  for (const w of plan.warnings) out.push(`warning: ${w}`);
   return out.join("\n") + "\n";
 }
 

@@ -1,8 +1,8 @@
-// %onerror (and the older %traceback): run on the build host when a build fails, before anything is torn down.
+// %onerror: run on the build host when a build fails, before anything is torn down (%traceback, for installer crashes, is not run).
 import { KsimageError } from "../errors.js";
 import type { Kickstart } from "../kickstart/model.js";
 import { getLogger, Teardown } from "../run/index.js";
-import { onErrorScripts, runScripts } from "./scripts.js";
+import { runScripts, scriptsOfType } from "./scripts.js";
 
 /** What a failing build tells its %onerror scripts. */
 export interface OnErrorContext {
@@ -25,10 +25,10 @@ export function onErrorEnv(c: OnErrorContext): Record<string, string> {
   };
 }
 
-// Run every %onerror and %traceback script in order. The build has failed already: a script that fails too is
+// Run every %onerror script in order. The build has failed already: a script that fails too is
 // logged and returned as a line, never thrown over the build's own error. Script files are removed before returning.
 export async function runOnErrorScripts(ks: Kickstart, c: OnErrorContext): Promise<string[]> {
-  const scripts = onErrorScripts(ks);
+  const scripts = scriptsOfType(ks, "onerror");
   if (scripts.length === 0) return [];
   const teardown = new Teardown();
   const lines: string[] = [];

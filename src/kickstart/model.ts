@@ -38,7 +38,6 @@ export const Partition = SourceRef.extend({
   passphrase: nstr.describe("LUKS passphrase (secret, never printed)"),
   luksVersion: nstr.describe("LUKS version (--luks-version)"),
   cipher: nstr.describe("LUKS cipher (--cipher)"),
-  luksOptions: z.array(str).optional().describe("the other LUKS options given (--escrowcert, --backuppassphrase, --pbkdf...), by name; absent when none"),
 });
 export type Partition = z.infer<typeof Partition>;
 

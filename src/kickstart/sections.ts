@@ -83,8 +83,6 @@ const packagesSection: SectionDef = {
     const p = ctx.ks.packages;
     if (ns.defaultPackages && ns.nocore) ctx.error("--default and --nocore cannot be used together");
     p.seen = true;
-    // Where the (last) %packages header is, for plan errors about its options (the Packages model has no line).
-    ctx.ks.other.packagesHeader = { file: ctx.file, lineno: ctx.lineno };
     p.excludeDocs = ns.excludedocs as boolean;
     p.ignoreMissing = ns.ignoremissing as boolean;
     if (ns.defaultPackages) p.default = true;

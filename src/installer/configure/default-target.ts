@@ -1,8 +1,8 @@
-// skipx and xconfig --startxonboot: the default systemd target (multi-user or graphical), as Anaconda sets it.
+// skipx and xconfig: the default systemd target (multi-user or graphical) and the default desktop, as Anaconda sets them.
 import { symlink, unlink } from "node:fs/promises";
 import type { Kickstart } from "../../kickstart/model.js";
 import { getLogger, isDryRun } from "../../run/index.js";
-import { guestDir, guestExists } from "./guest.js";
+import { guestDir, guestExists, writeGuestFile } from "./guest.js";
 
 export type DefaultTarget = "multi-user.target" | "graphical.target";
 
@@ -31,4 +31,11 @@ export async function configureDefaultTarget(ks: Kickstart, root: string): Promi
   await symlink(unit, link);
   getLogger().info({ target: unit }, `default target: ${unit} (${what})`);
   return [];
+}
+
+// xconfig --defaultdesktop: /etc/sysconfig/desktop, DESKTOP=NAME (Anaconda's ConfigureDefaultDesktopTask; read on Fedora-like systems).
+export async function configureDefaultDesktop(ks: Kickstart, root: string): Promise<void> {
+  const desktop = (ks.other.xconfig as { defaultdesktop?: string | null } | undefined)?.defaultdesktop;
+  if (!desktop || isDryRun()) return;
+  await writeGuestFile(root, "/etc/sysconfig/desktop", `DESKTOP=${desktop}\n`, 0o644);
 }

@@ -20,8 +20,6 @@ function handle(ctx: CommandContext): void {
   const d = overlay(prev, ns);
   d.autopart = true;
   d.lvm = true;
-  // Where the (last) autopart line is, for errors that refuse what it asks.
-  Object.assign(d, { file: ctx.file, lineno: ctx.lineno });
   const conflict = seenBefore(ctx, "part", "partition") ? "part/partition"
     : seenBefore(ctx, "raid") ? "raid" : seenBefore(ctx, "volgroup") ? "volgroup"
     : seenBefore(ctx, "logvol") ? "logvol" : seenBefore(ctx, "mount") ? "mount" : "";
@@ -86,7 +84,6 @@ export const autopartCommand: CommandDef = {
   name: "autopart",
   summary: "lay out the disk automatically (root, swap, boot)",
   options,
-  support: "used",
   handle,
   toKickstart: (ks) => {
     const d = ks.other.autopart as Record<string, unknown> | undefined;

@@ -139,7 +139,6 @@ export const logvolCommand: CommandDef = {
   name: "logvol",
   summary: "create an LVM logical volume",
   options,
-  support: "used",
   handle,
   toKickstart: (ks) =>
     ((ks.other.logvol as { lvList?: Record<string, unknown>[] } | undefined)?.lvList ?? []).map(

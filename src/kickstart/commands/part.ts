@@ -56,17 +56,7 @@ function toPartition(ctx: CommandContext, ns: Record<string, unknown>): Partitio
     passphrase: str("passphrase"),
     luksVersion: str("luks_version") || null,
     cipher: str("cipher"),
-    ...otherLuksOptions(ns),
   };
-}
-
-// The LUKS options the model has no field for, so that a build can refuse them instead of dropping them.
-function otherLuksOptions(ns: Record<string, unknown>): { luksOptions?: string[] } {
-  const given = [
-    ["--escrowcert", ns.escrowcert], ["--backuppassphrase", ns.backuppassphrase], ["--pbkdf", ns.pbkdf],
-    ["--pbkdf-memory", ns.pbkdf_memory], ["--pbkdf-time", ns.pbkdf_time], ["--pbkdf-iterations", ns.pbkdf_iterations],
-  ].filter(([, v]) => v !== undefined && v !== null && v !== "" && v !== false && v !== 0).map(([name]) => name as string);
-  return given.length > 0 ? { luksOptions: given } : {};
 }
 
 function handle(ctx: CommandContext): void {
@@ -119,7 +109,6 @@ export const partCommand: CommandDef = {
   aliases: ["partition"],
   summary: "create a partition (or a RAID/LVM/btrfs member) on a disk",
   options,
-  support: "used",
   handle,
   toKickstart: (ks) => ks.partitions.map(partLine),
 };

@@ -26,7 +26,6 @@ export const reqpartCommand: CommandDef = {
   name: "reqpart",
   summary: "create the partitions the platform needs (biosboot, /boot/efi, PReP)",
   options,
-  support: "used",
   handle,
   toKickstart: (ks) => {
     const r = ks.other.reqpart as { addBoot: boolean } | undefined;
