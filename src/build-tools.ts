@@ -2,10 +2,12 @@
 import { KsimageError } from "./errors.js";
 import { bootloaderTools } from "./installer/bootloader/tools.js";
 import { firstbootTools } from "./installer/configure/firstboot.js";
+import { guestSessionTools } from "./installer/guest/session.js";
 import { liveimgTools } from "./installer/liveimg.js";
 import { packageTools } from "./installer/packages.js";
 import { outputTools } from "./output/index.js";
 import { deviceMapperAvailable, mapTools } from "./partition/map.js";
+import { lvmTools } from "./partition/lvm.js";
 import { mkfsTools } from "./partition/mkfs.js";
 import { mountTools } from "./partition/mount.js";
 import { partitionTools } from "./partition/parted.js";
@@ -25,10 +27,12 @@ export async function buildTools(plan: BuildPlan): Promise<ToolNeed[]> {
   const all: ToolNeed[] = [
     ...plan.layout.disks.flatMap(partitionTools),
     ...mapTools(method),
+    ...lvmTools(plan.layout),
     ...mkfsTools(plan.layout),
     ...mountTools(),
     ...(plan.source.kind === "liveimg" ? liveimgTools(plan.source) : []),
     ...packageTools(plan.packages),
+    ...guestSessionTools(),
     ...bootloaderTools(plan.bootloader, { plainPassword: plan.ks.bootloader.password !== null && !plan.ks.bootloader.isCrypted }),
     ...firstbootTools(plan.ks),
     ...vfatFillTools(plan.layout),

@@ -128,12 +128,12 @@ export function buildPlan(ks: Kickstart, opts: PlanOptions = {}): BuildPlan {
   const warnings = checkOptionStates(ks);
   const outdir = path.resolve(opts.outdir ?? ".");
   const applianceDir = path.join(outdir, name);
+  const output = { ...DEFAULT_OUTPUT, ...opts.output };
   refuseUnbuildable(ks);
-  const layout = planLayout(ks, opts);
+  const layout = planLayout(ks, { ...opts, memoryMiB: output.memoryMiB, applianceName: name });
   refuseMountsUnderVfat(layout, ks.file);
   const outputs = layout.disks.map((d) => ({ disk: d.name, format: "raw" as const, path: path.join(applianceDir, `${name}-${d.name}.raw`) }));
   const bootloader = planBootloader(ks, layout, opts.firmware ? { firmware: opts.firmware } : {});
-  const output = { ...DEFAULT_OUTPUT, ...opts.output };
   const treeCache: TreeCachePlan = { status: "off", reason: "no --cache DIR" };
   return { name, kickstart: ks.file, ks, outdir, applianceDir, layout, source: planSource(ks), packages: null, bootloader, treeCache, outputs, output, warnings };
 }

@@ -41,14 +41,12 @@ export function vfatTargets(layout: LayoutPlan, rawFiles: Record<string, string>
 // A mount point below a vfat mount point would be copied into FAT instead of being mounted: refused at plan time.
 export function refuseMountsUnderVfat(layout: LayoutPlan, file: string): void {
   const vfat = layout.mounts.filter((m) => m.fstype === "vfat");
+  const at = { file, line: 0, includeStack: [file] };
   for (const v of vfat) {
+    if (v.volume !== undefined) throw new PlanError(`the vfat filesystem at ${v.mountpoint} is on the logical volume ${v.volume}: ksimage fills vfat with mtools only on partitions`, at, "make it a part line");
     const inner = layout.mounts.find((m: MountPlan) => m !== v && m.mountpoint.startsWith(`${v.mountpoint}/`));
     if (inner) {
-      throw new PlanError(`${inner.mountpoint} is below the vfat mount point ${v.mountpoint}: ksimage fills vfat from the tree without mounting it, so nothing can be mounted inside it`, {
-        file,
-        line: 0,
-        includeStack: [file],
-      });
+      throw new PlanError(`${inner.mountpoint} is below the vfat mount point ${v.mountpoint}: ksimage fills vfat from the tree without mounting it, so nothing can be mounted inside it`, at);
     }
   }
 }

@@ -37,7 +37,7 @@ export const sectionStates: Registry = {
       "--erroronfail": applied(SCRIPTS, "fails with a ScriptError, stops the scripts and leaves no script file"),
       "--interpreter": applied(SCRIPTS, "--interpreter, in kickstart order, --log inside the guest and on the host"),
       "--log": applied(SCRIPTS, "--interpreter, in kickstart order, --log inside the guest and on the host"),
-      "--nochroot": applied(SCRIPTS, "--nochroot runs on the host with INSTALL_ROOT, outside the root"),
+      "--nochroot": applied(SCRIPTS, "--nochroot runs on the host with INSTALL_ROOT and ANA_INSTALL_PATH, outside the root"),
     },
   },
   "%onerror": {

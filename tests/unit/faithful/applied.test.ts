@@ -18,9 +18,13 @@ import { kickstartRpmRepos, packageSelection } from "../../../src/installer/sour
 import { mkfsArgs } from "../../../src/partition/mkfs.js";
 import { planLayout } from "../../../src/partition/layout.js";
 import { MiB } from "../../../src/kickstart/model.js";
+import type { GuestSession } from "../../../src/installer/guest/session.js";
 import { Teardown } from "../../../src/run/index.js";
 import { dnfSource } from "../../helpers/selection.js";
 import { parseOk } from "../../helpers/ks.js";
+
+/** These steps run nothing in the guest here (file edits, or no tool found): a session that is never opened. */
+const NO_GUEST = undefined as unknown as GuestSession;
 
 const HASH = "$6$fixedsalt$rootpwiscryptedhashvalue";
 
@@ -77,13 +81,13 @@ describe("accounts, on a root edited as files", () => {
 
   it("rootpw --iscrypted stores the hash as written", async () => {
     const ks = parseOk(`rootpw --iscrypted ${HASH}\n`);
-    await configureRootPassword({ ks, root, teardown: new Teardown() }, filesAccounts(root));
+    await configureRootPassword({ ks, root, teardown: new Teardown(), guest: NO_GUEST }, filesAccounts(root));
     expect(await shadowOf("root")).toBe(HASH);
   });
 
   it("rootpw --lock and user --lock lock the accounts", async () => {
     const ks = parseOk(`rootpw --lock --iscrypted ${HASH}\n`);
-    await configureRootPassword({ ks, root, teardown: new Teardown() }, filesAccounts(root));
+    await configureRootPassword({ ks, root, teardown: new Teardown(), guest: NO_GUEST }, filesAccounts(root));
     expect(await shadowOf("root")).toBe(`!${HASH}`);
     // user --lock is shown on a real guest by tests/integration/installer/configure.test.ts (svc); here the model.
     expect(parseOk("user --name=svc --lock\n").users[0]!.lock).toBe(true);
@@ -120,8 +124,8 @@ describe("system settings", () => {
     const root = await mkdtemp(path.join(os.tmpdir(), "ksimage-faith-"));
     try {
       // Nothing is run and nothing written, so a guest with no firewall tool gets no warning either.
-      expect(await configureFirewall({ ks: parseOk("firewall --use-system-defaults\n"), root, teardown: new Teardown() })).toEqual([]);
-      expect(await configureFirewall({ ks: parseOk("firewall --enabled\n"), root, teardown: new Teardown() })).toHaveLength(1);
+      expect(await configureFirewall({ ks: parseOk("firewall --use-system-defaults\n"), root, teardown: new Teardown(), guest: NO_GUEST })).toEqual([]);
+      expect(await configureFirewall({ ks: parseOk("firewall --enabled\n"), root, teardown: new Teardown(), guest: NO_GUEST })).toHaveLength(1);
     } finally {
       await rm(root, { recursive: true, force: true });
     }
