@@ -6,8 +6,11 @@ const FAITH = "tests/unit/faithful/applied.test.ts";
 const BL = "tests/unit/installer/bootloader/plan.test.ts";
 const GRUB = "tests/unit/installer/bootloader/grub-files.test.ts";
 const BTRFS = "tests/integration/build/btrfs.test.ts";
+const BTRFS_TITLE = "creates the root and home subvolumes (and home/user nested by --parent) with the --data/--metadata profiles, and installs into them";
+const BTRFS_NEST = "nests a subvolume in the one --parent names (by name or mount point), parents first, mounted and listed in fstab by path";
 
-const LUKS_MISSING = "LUKS encryption is not built by ksimage (this host has no dm-crypt): the disk would be written in plain text";
+const LUKS_MISSING =
+  "LUKS encryption is not built by ksimage: it needs dm-crypt (device-mapper) and cryptsetup on the build host, this host has neither, and LUKS is not implemented for hosts that have them; ksimage refuses rather than write the disk in plain text";
 const luks = {
   "--encrypted": refused(LUKS_MISSING),
   "--passphrase": refused(LUKS_MISSING),
@@ -103,16 +106,16 @@ export const storageStates: Registry = {
     ),
   },
   btrfs: {
-    command: applied(BTRFS, "creates the root and home subvolumes and installs into them"),
+    command: applied(BTRFS, BTRFS_TITLE),
     options: {
       "--noformat": refused(`${NEW_DISKS} (--noformat keeps a btrfs volume)`),
       "--useexisting": refused(`${NEW_DISKS} (--useexisting keeps a btrfs volume)`),
-      "--label": applied(BTRFS, "creates the root and home subvolumes and installs into them"),
-      "--data": refused("btrfs RAID levels (--data) are not passed to mkfs.btrfs: volumes span one device"),
-      "--metadata": refused("btrfs RAID levels (--metadata) are not passed to mkfs.btrfs: volumes span one device"),
-      "--subvol": applied(BTRFS, "creates the root and home subvolumes and installs into them"),
-      "--parent": refused("btrfs --parent is not read: a subvolume's volume is found from its device argument"),
-      "--name": applied(BTRFS, "creates the root and home subvolumes and installs into them"),
+      "--label": applied(BTRFS, BTRFS_TITLE),
+      "--data": applied(BTRFS, BTRFS_TITLE),
+      "--metadata": applied(BTRFS, BTRFS_TITLE),
+      "--subvol": applied(BTRFS, BTRFS_TITLE),
+      "--parent": applied("tests/unit/installer/kickstart-features.test.ts", BTRFS_NEST),
+      "--name": applied(BTRFS, BTRFS_TITLE),
       "--mkfsoptions": applied(FAITH, "btrfs --mkfsoptions reach mkfs.btrfs"),
     },
   },
