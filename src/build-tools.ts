@@ -3,6 +3,7 @@ import { KsimageError } from "./errors.js";
 import { bootloaderTools } from "./installer/bootloader/tools.js";
 import { liveimgTools } from "./installer/liveimg.js";
 import { packageTools } from "./installer/packages.js";
+import { liveTools } from "./live/make-iso.js";
 import { outputTools } from "./output/index.js";
 import { deviceMapperAvailable, mapTools } from "./partition/map.js";
 import { mkfsTools } from "./partition/mkfs.js";
@@ -28,8 +29,7 @@ export async function buildTools(plan: BuildPlan): Promise<ToolNeed[]> {
     ...(plan.source.kind === "liveimg" ? liveimgTools(plan.source) : []),
     ...packageTools(plan.packages),
     ...bootloaderTools(plan.bootloader, { plainPassword: plan.ks.bootloader.password !== null && !plan.ks.bootloader.isCrypted }),
-    { tool: "fstrim", reason: "discard free blocks before conversion" },
-    ...outputTools({ ...plan.output, uefi: plan.bootloader.firmware === "uefi" }),
+    ...(plan.live ? liveTools() : [{ tool: "fstrim", reason: "discard free blocks before conversion" }, ...outputTools({ ...plan.output, uefi: plan.bootloader.firmware === "uefi" })]),
   ];
   const seen = new Set<string>();
   return all.filter((n) => !seen.has(n.tool) && seen.add(n.tool));

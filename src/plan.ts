@@ -8,6 +8,10 @@ import { planTreeCache, type TreeCacheChoice, type TreeCachePlan } from "./insta
 import type { PackageSource } from "./installer/types.js";
 import type { Kickstart } from "./kickstart/model.js";
 import type { CompressChoice, FormatName, PackageKind } from "./output/index.js";
+import { liveBootFor, planLive, type LiveOptions } from "./live/plan.js";
+import { withLiveBootPackage } from "./live/packages.js";
+import { liveBootloader, liveLayout } from "./live/layout.js";
+import type { LivePlan } from "./live/types.js";
 import { planLayout, type LayoutOptions } from "./partition/layout.js";
 import type { LayoutPlan } from "./partition/types.js";
 
@@ -56,6 +60,8 @@ export interface BuildPlan {
   /** Raw disk images the disk steps write (the output stage converts them). */
   outputs: OutputPlan[];
   output: OutputSettings;
+  /** -f iso: the live ISO (the disk layout is then empty and no raw disk is written); null for disk images. */
+  live: LivePlan | null;
 }
 
 export interface PlanOptions extends LayoutOptions {
@@ -67,6 +73,8 @@ export interface PlanOptions extends LayoutOptions {
   sources?: SourceOptions;
   /** The root-tree cache: --cache DIR, none, or --no-cache. */
   treeCache?: TreeCacheChoice;
+  /** Build a live ISO (-f iso) instead of disk images. */
+  live?: LiveOptions;
 }
 
 /** appliance-creator's defaults: one vCPU, 512 MiB, raw output. */
@@ -120,19 +128,30 @@ export function buildPlan(ks: Kickstart, opts: PlanOptions = {}): BuildPlan {
     throw new PlanError(`appliance name "${name}" is not usable as a file name`, undefined, "use letters, digits, '.', '_', '+' and '-'");
   }
   const outdir = path.resolve(opts.outdir ?? ".");
-  const applianceDir = path.join(outdir, name);
-  const layout = planLayout(ks, opts);
+  // livecd-creator writes LABEL.iso straight into the output directory (flat); ksimage's own layout is <outdir>/<name>/.
+  const applianceDir = opts.live?.flat ? outdir : path.join(outdir, name);
+  const live = opts.live ? planLive(ks, name, applianceDir, null, opts.live) : null;
+  const layout = live ? liveLayout() : planLayout(ks, opts);
   const outputs = layout.disks.map((d) => ({ disk: d.name, format: "raw" as const, path: path.join(applianceDir, `${name}-${d.name}.raw`) }));
-  const bootloader = planBootloader(ks, layout, opts.firmware ? { firmware: opts.firmware } : {});
+  const bootloader = live ? liveBootloader(live) : planBootloader(ks, layout, opts.firmware ? { firmware: opts.firmware } : {});
   const output = { ...DEFAULT_OUTPUT, ...opts.output };
   const treeCache: TreeCachePlan = { status: "off", reason: "no --cache DIR" };
-  return { name, kickstart: ks.file, ks, outdir, applianceDir, layout, source: planSource(ks), packages: null, bootloader, treeCache, outputs, output };
+  return { name, kickstart: ks.file, ks, outdir, applianceDir, layout, source: planSource(ks), packages: null, bootloader, treeCache, outputs, output, live };
 }
 
 /** The whole plan, with the package source and the root-tree cache resolved (the one step that reads repository metadata). */
 export async function planAppliance(ks: Kickstart, opts: PlanOptions = {}): Promise<BuildPlan> {
   const plan = buildPlan(ks, opts);
-  const packages = plan.source.kind === "liveimg" ? null : await choosePackageSource(ks, opts.sources ?? {});
+  let packages = plan.source.kind === "liveimg" ? null : await choosePackageSource(ks, opts.sources ?? {});
+  if (plan.live && opts.live) {
+    // The live boot method follows the guest's package manager; its package must be in the tree before the one initramfs build.
+    plan.live = planLive(ks, plan.name, plan.applianceDir, packages?.backend ?? null, opts.live);
+    if (packages !== null) {
+      const added = withLiveBootPackage(packages, liveBootFor(packages.backend));
+      packages = added.source;
+      if (added.warning !== null) plan.layout.warnings.push(added.warning);
+    }
+  }
   const treeCache = await planTreeCache(packages, opts.treeCache ?? "none", plan.layout);
   if (packages === null) return { ...plan, treeCache };
   return { ...plan, packages, treeCache, source: { kind: "packages", backend: packages.backend } };
