@@ -8,7 +8,7 @@ import { mksquashfsArgs, SQUASHFS_CODECS } from "../../../src/live/squashfs.js";
 import { isoDate, xorrisoArgs } from "../../../src/live/xorriso.js";
 import { buildPlan } from "../../../src/plan.js";
 import { parseOk } from "../../helpers/ks.js";
-import { selection } from "../../helpers/selection.js";
+import { dnfSource, selection } from "../../helpers/selection.js";
 import type { AptSource } from "../../../src/installer/types.js";
 
 const aptSource = (packages: string[]): AptSource => ({ backend: "apt", suite: "bookworm", variant: "minbase", components: ["main"], entries: [], selection: selection({ packages }), reason: "test" });
@@ -84,6 +84,7 @@ describe("planLive", () => {
     expect(added.source.selection.packages).toEqual(["linux-image-amd64", "live-boot"]);
     expect(added.warning).toMatch(/lacks live-boot: it is added/);
     expect(withLiveBootPackage(added.source, "live-boot").warning).toBeNull();
+    expect(withLiveBootPackage(dnfSource(), "dmsquash-live").source.selection.packages).toEqual(["dracut-live"]);
   });
 });
 
