@@ -1,6 +1,7 @@
 // Check, before anything is created, that every host tool the build will run is installed, and say why each is needed.
 import { KsimageError } from "./errors.js";
 import { bootloaderTools } from "./installer/bootloader/tools.js";
+import { guestSessionTools } from "./installer/guest/session.js";
 import { liveimgTools } from "./installer/liveimg.js";
 import { packageTools } from "./installer/packages.js";
 import { liveTools } from "./live/make-iso.js";
@@ -28,6 +29,7 @@ export async function buildTools(plan: BuildPlan): Promise<ToolNeed[]> {
     ...mountTools(),
     ...(plan.source.kind === "liveimg" ? liveimgTools(plan.source) : []),
     ...packageTools(plan.packages),
+    ...guestSessionTools(),
     ...bootloaderTools(plan.bootloader, { plainPassword: plan.ks.bootloader.password !== null && !plan.ks.bootloader.isCrypted }),
     ...(plan.live ? liveTools() : [{ tool: "fstrim", reason: "discard free blocks before conversion" }, ...outputTools({ ...plan.output, uefi: plan.bootloader.firmware === "uefi" })]),
   ];

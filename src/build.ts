@@ -5,6 +5,7 @@ import path from "node:path";
 import { KsimageError, PlanError } from "./errors.js";
 import { installBootloader } from "./installer/bootloader/install.js";
 import { configureSystem } from "./installer/configure/index.js";
+import { openGuestSession, type GuestSession } from "./installer/guest/session.js";
 import { relabelSystem } from "./installer/configure/selinux.js";
 import { installLiveimg } from "./installer/liveimg.js";
 import { installPackages, rootFstypeOf } from "./installer/packages.js";
@@ -22,7 +23,7 @@ import { deviceMapperAvailable, mapPartitions, type MapMethod, type MappedDisk }
 import { makeFilesystems } from "./partition/mkfs.js";
 import { mountsUnder, mountTargets } from "./partition/mount.js";
 import { partitionDisk } from "./partition/parted.js";
-import { getLogger, installSignalHandlers, isDryRun, run, Teardown, type DeferHandle, type TeardownReport } from "./run/index.js";
+import { BuildJournal, JOURNAL_FILE, getLogger, installSignalHandlers, isDryRun, ownerIdentity, run, setJournal, Teardown, type DeferHandle, type TeardownReport } from "./run/index.js";
 
 export interface BuildOptions {
   /** Use this directory as the work directory (it is never removed); default: a fresh one under tmpdir. */
@@ -76,9 +77,14 @@ interface BuildContext {
   published: DeferHandle[];
   /** -f iso: the finished ISO. */
   iso: IsoResult | undefined;
+  /** The one way into the guest, opened once (before a dnf install, else after the install); released by `devices`. */
+  guest: GuestSession | undefined;
 }
 
 type Step = [title: string, run: (ctx: BuildContext) => Promise<void>];
+
+/** The step titles in order (the fault-injection tests iterate over them). */
+export const STEP_TITLES = (): string[] => STEPS.map(([title]) => title);
 
 const STEPS: Step[] = [
   ["run %pre scripts", runPre],
@@ -90,6 +96,7 @@ const STEPS: Step[] = [
   ["install", installTree],
   ["store the tree in the cache", cacheTree],
   ["write /etc/fstab", (ctx) => writeFstab(ctx.plan.layout, ctx.plan.name, ctx.root)],
+  ["enter the guest", async (ctx) => void (await enterGuest(ctx))],
   ["configure the system", configure],
   ["install the boot loader", bootloader],
   ["run %post scripts", runPost],
@@ -107,21 +114,25 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
   await checkPlanCanBuild(plan);
   const outer = new Teardown();
   let ctx: BuildContext | undefined;
+  let current = "start";
   const removeHandlers =
     opts.handleSignals === false
       ? () => undefined
       : installSignalHandlers(outer, {
           onSignal: () => ctx && (ctx.cancelled = true),
-          onUnwound: (report, signal) => opts.log?.(`interrupted by ${signal}: ${report.failures.length === 0 ? "cleaned up" : `could not undo ${report.failures.map((f) => f.label).join(", ")}`}`),
+          onUnwound: (report, signal, stopped) =>
+            opts.log?.(
+              `interrupted by ${signal} during ${current}${stopped.length ? ` (stopped ${stopped.join(", ")})` : ""}: ${report.failures.length === 0 ? "cleaned up" : `could not undo ${report.failures.map((f) => f.label).join(", ")}`}`,
+            ),
         });
   const started = Date.now();
   try {
-    const workdir = await makeWorkdir(opts, outer);
+    const workdir = await makeWorkdir(opts, outer, plan.applianceDir);
     const files = new Teardown();
     const devices = new Teardown();
     outer.defer("remove unfinished output files", () => unwindOrThrow(files));
     outer.defer("unmount and unmap", () => unwindOrThrow(devices));
-    ctx = { plan, opts, workdir, root: path.join(workdir, "root"), files, devices, disks: {}, mapped: {}, cancelled: false, warnings: [], manifest: undefined, installed: undefined, report: undefined, published: [], iso: undefined };
+    ctx = { plan, opts, workdir, root: path.join(workdir, "root"), files, devices, disks: {}, mapped: {}, cancelled: false, warnings: [], manifest: undefined, installed: undefined, report: undefined, published: [], iso: undefined, guest: undefined };
     const steps: { step: string; seconds: number }[] = [];
     for (const [i, [title, step]] of STEPS.entries()) {
       if (ctx.cancelled) throw new KsimageError("the build was interrupted");
@@ -129,7 +140,13 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
       opts.log?.(`[${i + 1}/${STEPS.length}] ${title} (${elapsed} s)`);
       getLogger().info({ step: title }, `step ${i + 1}/${STEPS.length}: ${title}`);
       const t0 = Date.now();
-      await step(ctx);
+      current = `step ${i + 1}/${STEPS.length} (${title})`;
+      try {
+        await step(ctx);
+      } catch (error) {
+        if (!ctx.cancelled) opts.log?.(`failed at ${current}`);
+        throw error;
+      }
       steps.push({ step: title, seconds: (Date.now() - t0) / 1000 });
     }
     const outputs = ctx.report ? ctx.report.files.map((f) => f.path) : plan.outputs.map((o) => o.path);
@@ -137,6 +154,7 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
     return { outputs, report: ctx.report, warnings: ctx.warnings, steps, workdir, workdirKept: opts.keepWorkdir === true || opts.workdir !== undefined };
   } finally {
     const report = await outer.unwind();
+    setJournal(undefined);
     removeHandlers();
     for (const f of report.failures) opts.log?.(`could not undo: ${f.label}: ${f.error instanceof Error ? f.error.message : String(f.error)}`);
   }
@@ -158,7 +176,7 @@ async function checkPlanCanBuild(plan: BuildPlan): Promise<void> {
 }
 
 // A fresh work directory (0755: tools that drop privileges must reach it), removed at the end unless kept.
-async function makeWorkdir(opts: BuildOptions, outer: Teardown): Promise<string> {
+async function makeWorkdir(opts: BuildOptions, outer: Teardown, applianceDir: string): Promise<string> {
   if (opts.workdir !== undefined) {
     if (!isDryRun()) await mkdir(opts.workdir, { recursive: true });
     return path.resolve(opts.workdir);
@@ -166,9 +184,12 @@ async function makeWorkdir(opts: BuildOptions, outer: Teardown): Promise<string>
   const parent = path.resolve(opts.tmpdir ?? "/var/tmp");
   if (isDryRun()) return path.join(parent, "ksimage-XXXXXX");
   const workdir = await mkdtemp(path.join(parent, "ksimage-"));
+  // The journal first: from now on a killed build is found and reaped by the next build or `ksimage cleanup`.
+  setJournal(new BuildJournal(workdir, ownerIdentity(), applianceDir));
   await chmod(workdir, 0o755);
   if (opts.keepWorkdir) {
     outer.defer("say where the kept work directory is", () => opts.log?.(`work directory kept: ${workdir}`));
+    outer.defer("drop the journal of the kept work directory", () => rm(path.join(workdir, JOURNAL_FILE), { force: true }));
   } else {
     outer.defer(`remove the work directory ${workdir}`, () => removeWorkdir(workdir));
   }
@@ -232,7 +253,11 @@ async function installTree(ctx: BuildContext): Promise<void> {
     return;
   }
   if (await restoreCachedTree(ctx.plan.treeCache, ctx.root, (line) => ctx.opts.log?.(line))) return;
+  // rpm runs the scriptlets chrooted into the tree, and they need /proc and /dev (dracut, systemctl preset) as in
+  // Anaconda; mmdebstrap mounts its own for dpkg's maintainer scripts and wants the tree to itself.
+  const guest = ctx.plan.packages?.backend === "dnf" ? await enterGuest(ctx) : undefined;
   const result = await installPackages({
+    ...(guest ? { guest } : {}),
     source: ctx.plan.packages,
     root: ctx.root,
     workdir: ctx.workdir,
@@ -248,13 +273,30 @@ async function installTree(ctx: BuildContext): Promise<void> {
 // After an install from packages (not a cache hit), keep its tree for the next build with the same key.
 async function cacheTree(ctx: BuildContext): Promise<void> {
   if (ctx.installed === undefined) return;
-  const stored = await storeCachedTree(ctx.plan.treeCache, ctx.root, ctx.plan.layout, ctx.installed, ctx.files);
+  const stored = await storeCachedTree(ctx.plan.treeCache, ctx.root, ctx.plan.layout, ctx.installed, ctx.files, ctx.guest?.mounts);
   if (stored?.warning) ctx.warnings.push(stored.line);
   else if (stored) ctx.opts.log?.(stored.line);
 }
 
+// Open the guest session (or complete the one a dnf install opened: the tree has its /etc now). Its undos are on
+// ctx.devices, newer than the mounts of the filesystems, so it is released before they are unmounted.
+async function enterGuest(ctx: BuildContext): Promise<GuestSession> {
+  if (ctx.guest !== undefined) {
+    await ctx.guest.provideFiles();
+    return ctx.guest;
+  }
+  const devices = Object.values(ctx.mapped).flatMap((m) => [m.device, ...Object.values(m.partitions)]);
+  ctx.guest = await openGuestSession(ctx.root, ctx.devices, { devices });
+  return ctx.guest;
+}
+
+function guestOf(ctx: BuildContext): GuestSession {
+  if (ctx.guest === undefined) throw new KsimageError("the guest session is not open");
+  return ctx.guest;
+}
+
 async function configure(ctx: BuildContext): Promise<void> {
-  ctx.warnings.push(...(await configureSystem({ ks: ctx.plan.ks, root: ctx.root, teardown: ctx.devices, ...(ctx.opts.log ? { log: ctx.opts.log } : {}) })));
+  ctx.warnings.push(...(await configureSystem({ ks: ctx.plan.ks, root: ctx.root, guest: guestOf(ctx), teardown: ctx.devices, ...(ctx.opts.log ? { log: ctx.opts.log } : {}) })));
 }
 
 async function bootloader(ctx: BuildContext): Promise<void> {
@@ -264,6 +306,7 @@ async function bootloader(ctx: BuildContext): Promise<void> {
     layout: ctx.plan.layout,
     plan: ctx.plan.bootloader,
     root: ctx.root,
+    guest: guestOf(ctx),
     devices: ctx.mapped,
     rawFiles,
     teardown: ctx.devices,
@@ -272,11 +315,11 @@ async function bootloader(ctx: BuildContext): Promise<void> {
 }
 
 async function runPost(ctx: BuildContext): Promise<void> {
-  ctx.warnings.push(...(await runPostScripts(ctx.plan.ks, ctx.root, { teardown: ctx.devices })));
+  ctx.warnings.push(...(await runPostScripts(ctx.plan.ks, guestOf(ctx), { teardown: ctx.devices })));
 }
 
 async function relabel(ctx: BuildContext): Promise<void> {
-  ctx.warnings.push(...(await relabelSystem({ ks: ctx.plan.ks, root: ctx.root, teardown: ctx.devices })));
+  ctx.warnings.push(...(await relabelSystem({ ks: ctx.plan.ks, root: ctx.root, guest: guestOf(ctx), teardown: ctx.devices })));
 }
 
 // Read the package database of the image now: after unmount it is gone.
@@ -297,7 +340,7 @@ async function trimFilesystems(ctx: BuildContext): Promise<void> {
 // -f iso: squashfs of the tree, GRUB for BIOS and UEFI, the hybrid ISO (src/live).
 async function makeIso(ctx: BuildContext): Promise<void> {
   if (ctx.plan.live === null) return;
-  ctx.iso = await makeLiveIso(ctx.plan.live, { root: ctx.root, workdir: ctx.workdir, files: ctx.files, devices: ctx.devices, ...(ctx.opts.log ? { log: ctx.opts.log } : {}) });
+  ctx.iso = await makeLiveIso(ctx.plan.live, { root: ctx.root, workdir: ctx.workdir, files: ctx.files, guest: guestOf(ctx), ...(ctx.opts.log ? { log: ctx.opts.log } : {}) });
   ctx.published.push(ctx.iso.published);
 }
 

@@ -8,6 +8,7 @@ import { KsimageError, UsageError } from "../errors.js";
 import { FORMAT_NAMES, PACKAGE_KINDS, type CompressChoice, type FormatName, type PackageKind } from "../output/index.js";
 import type { BuildPlan, OutputSettings } from "../plan.js";
 import { createLogger, setLogger } from "../run/index.js";
+import { startBuildProcess } from "./build-process.js";
 import { reportBoot } from "./boot.js";
 import { liveOptions } from "./live-options.js";
 import { collect, treeCacheChoice } from "./options.js";
@@ -49,7 +50,7 @@ export function requireRoot(uid: number | undefined = process.getuid?.()): void 
   if (uid === 0) return;
   throw new KsimageError(
     "ksimage build must run as root: it attaches loop devices and mounts filesystems",
-    "run it with sudo; ksimage validate, inspect, plan and doctor work without root",
+    "run it as root (from another account: through sudo); ksimage validate, inspect, plan and doctor work without root",
   );
 }
 
@@ -129,6 +130,9 @@ export async function buildFromFile(file: string, opts: BuildCliOptions, err: (s
   const output = outputSettings(opts);
   const live = liveOptions(opts);
   requireRoot();
+  // Reap dead builds' leftovers, then (from the real CLI) run the build itself in its own namespaces.
+  const supervised = await startBuildProcess(opts.tmpdir ?? "/var/tmp", say);
+  if (supervised !== undefined) return supervised;
   const started = Date.now();
   const plan = await planFromFile(file, opts, {
     output,
@@ -141,7 +145,7 @@ export async function buildFromFile(file: string, opts: BuildCliOptions, err: (s
     },
   });
   const logfile = path.resolve(opts.logfile ?? path.join(plan.applianceDir, `${plan.name}-build.log`));
-  setLogger(createLogger({ file: logfile }));
+  setLogger(createLogger({ file: logfile }), logfile);
   say(`building ${plan.name} (log: ${logfile})\n`);
   for (const w of plan.layout.warnings) say(`warning: ${w}\n`);
   const result = await buildAppliance(plan, {
@@ -200,7 +204,7 @@ export function registerBuild(program: Command): void {
     .option("--lenient", "accept commands removed from kickstart with a warning")
     .addHelpText(
       "after",
-      "\nExamples:\n  sudo ksimage build examples/debian-minimal.ks --outdir out -f qcow2 --boot-test\n  sudo ksimage build appliance.ks -o out -f qcow2 -f vmdk --disk-size sda=4G --json\n  sudo ksimage build examples/debian-live.ks --outdir out -f iso --boot-test",
+      "\nExamples:\n  ksimage build examples/debian-minimal.ks --outdir out -f qcow2 --boot-test\n  ksimage build appliance.ks -o out -f qcow2 -f vmdk --disk-size sda=4G --json\n  ksimage build examples/debian-live.ks --outdir out -f iso --boot-test\n(as root; from another account, through sudo)",
     )
     .action(async (file: string, opts: BuildCliOptions) => {
       process.exitCode = await buildFromFile(file, opts);

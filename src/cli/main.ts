@@ -5,6 +5,7 @@ import { UsageError } from "../errors.js";
 import { registerBoot } from "./boot.js";
 import { registerBuild } from "./build.js";
 import { registerCache } from "./cache.js";
+import { registerCleanup } from "./cleanup.js";
 import { registerConvert } from "./convert.js";
 import { registerDoctor } from "./doctor.js";
 import { EXIT_USAGE, reportError } from "./errors.js";
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerConvert(program);
   registerBoot(program);
   registerCache(program);
+  registerCleanup(program);
   return program;
 }
 

@@ -2,6 +2,7 @@
 import { copyFile, mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { findKernels, type KernelImage } from "../installer/bootloader/kernels.js";
+import type { GuestSession } from "../installer/guest/session.js";
 import { getLogger, isDryRun, run, type DeferHandle, type Teardown } from "../run/index.js";
 import { fatVolumeId, mcopyEfiArgs, mkfsEfibootArgs, mmdEfiArgs } from "./efiboot.js";
 import { biosCoreArgs, earlyConfig, efiCoreArgs, liveGrubCfg } from "./grub.js";
@@ -16,8 +17,8 @@ export interface IsoContext {
   workdir: string;
   /** Unfinished outputs: the .partial ISO's removal goes here. */
   files: Teardown;
-  /** Mounts: the API file systems of an RPM guest's dracut run. */
-  devices: Teardown;
+  /** The open guest session: dracut runs in it, then it is released so that none of its mounts or lent files is packed. */
+  guest: GuestSession;
   log?: (line: string) => void;
 }
 
@@ -48,7 +49,8 @@ async function inDir(file: string): Promise<string> {
 // Build PLAN's ISO from ctx.root; on failure the .partial goes with the files stack.
 export async function makeLiveIso(plan: LivePlan, ctx: IsoContext): Promise<IsoResult> {
   const kernel = liveKernel(ctx.root);
-  await prepareLiveInitramfs(plan, ctx.root, kernel, ctx.devices);
+  await prepareLiveInitramfs(plan, ctx.guest, kernel);
+  await ctx.guest.release();
   const tree = path.join(ctx.workdir, "iso-tree");
   const t0 = performance.now();
   ctx.log?.(`  squashfs of the installed tree (${plan.codec})`);

@@ -2,7 +2,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { KsimageError } from "../errors.js";
-import { getLogger, isDryRun, retryUntil, run, type Teardown } from "../run/index.js";
+import { getLogger, isDryRun, journal, retryUntil, run, type Teardown } from "../run/index.js";
 import type { MappedDisk } from "./map.js";
 import type { FsType, LayoutPlan } from "./types.js";
 
@@ -61,6 +61,7 @@ export async function unmount(target: string): Promise<void> {
 export async function mountAt(device: string, target: string, fstype: FsType, options: readonly string[], teardown: Teardown): Promise<void> {
   teardown.defer(`unmount ${target}`, () => unmount(target));
   if (!isDryRun()) await mkdir(target, { recursive: true });
+  journal()?.mount(target);
   await run(mountArgs(device, target, fstype, options), { reason: `mount ${device} at ${target}` });
 }
 

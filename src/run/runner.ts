@@ -61,7 +61,7 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
   }
 
   const child = execa(file, args, execaOptions(opts));
-  trackChild(child);
+  trackChild(child, file);
   const result = await child.finally(() => forgetChild(child));
 
   const stdout = typeof result.stdout === "string" ? result.stdout : "";
