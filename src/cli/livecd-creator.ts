@@ -73,7 +73,7 @@ function program(): Command {
       "\nOutput: LABEL.iso in the current directory, with LABEL.xml (virt-image), LABEL.libvirt.xml, the package manifest,\n" +
         "the SBOM and SHA256SUMS beside it. Needs root.\n" +
         "Exit status: 0 done, 1 the build failed, 2 a usage error.\n" +
-        "\nExamples:\n  sudo livecd-creator -c examples/debian-live.ks -f DEBIAN_LIVE\n  sudo livecd-creator --config=fedora-live.ks --fslabel=Fedora-Live --releasever=41 --cache=/var/cache/live",
+        "\nExamples:\n  livecd-creator -c examples/debian-live.ks -f DEBIAN_LIVE\n  livecd-creator --config=fedora-live.ks --fslabel=Fedora-Live --releasever=41 --cache=/var/cache/live",
     )
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
