@@ -7,6 +7,7 @@ import { packageTools } from "./installer/packages.js";
 import { liveTools } from "./live/make-iso.js";
 import { outputTools } from "./output/index.js";
 import { deviceMapperAvailable, mapTools } from "./partition/map.js";
+import { lvmTools } from "./partition/lvm.js";
 import { mkfsTools } from "./partition/mkfs.js";
 import { mountTools } from "./partition/mount.js";
 import { partitionTools } from "./partition/parted.js";
@@ -25,6 +26,7 @@ export async function buildTools(plan: BuildPlan): Promise<ToolNeed[]> {
   const all: ToolNeed[] = [
     ...plan.layout.disks.flatMap(partitionTools),
     ...mapTools(method),
+    ...lvmTools(plan.layout),
     ...mkfsTools(plan.layout),
     ...mountTools(),
     ...(plan.source.kind === "liveimg" ? liveimgTools(plan.source) : []),

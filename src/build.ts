@@ -20,6 +20,7 @@ import { checkTools } from "./build-tools.js";
 import { createDiskFile, partialPath, type DiskFile } from "./partition/disk-files.js";
 import { writeFstab } from "./partition/fstab.js";
 import { deviceMapperAvailable, mapPartitions, type MapMethod, type MappedDisk } from "./partition/map.js";
+import { checkVolumeGroupNames, makeVolumes, type VolumeDevices } from "./partition/lvm.js";
 import { makeFilesystems } from "./partition/mkfs.js";
 import { mountsUnder, mountTargets } from "./partition/mount.js";
 import { partitionDisk } from "./partition/parted.js";
@@ -67,6 +68,8 @@ interface BuildContext {
   devices: Teardown;
   disks: Record<string, DiskFile>;
   mapped: Record<string, MappedDisk>;
+  /** LVM logical volumes ("VG/LV") -> their block devices. */
+  volumes: VolumeDevices;
   cancelled: boolean;
   warnings: string[];
   manifest: PackageManifest | undefined;
@@ -91,6 +94,7 @@ const STEPS: Step[] = [
   ["create disk files", createDisks],
   ["partition", partitionDisks],
   ["map partitions", mapDisks],
+  ["make LVM volumes", makeLvm],
   ["mkfs", makeAllFilesystems],
   ["mount", mountAll],
   ["install", installTree],
@@ -132,7 +136,7 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
     const devices = new Teardown();
     outer.defer("remove unfinished output files", () => unwindOrThrow(files));
     outer.defer("unmount and unmap", () => unwindOrThrow(devices));
-    ctx = { plan, opts, workdir, root: path.join(workdir, "root"), files, devices, disks: {}, mapped: {}, cancelled: false, warnings: [], manifest: undefined, installed: undefined, report: undefined, published: [], iso: undefined, guest: undefined };
+    ctx = { plan, opts, workdir, root: path.join(workdir, "root"), files, devices, disks: {}, mapped: {}, volumes: {}, cancelled: false, warnings: [], manifest: undefined, installed: undefined, report: undefined, published: [], iso: undefined, guest: undefined };
     const steps: { step: string; seconds: number }[] = [];
     for (const [i, [title, step]] of STEPS.entries()) {
       if (ctx.cancelled) throw new KsimageError("the build was interrupted");
@@ -162,9 +166,11 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
 
 // Refuse, before touching anything, what this host or this plan cannot build.
 async function checkPlanCanBuild(plan: BuildPlan): Promise<void> {
-  if (plan.layout.needsDeviceMapper && !(await deviceMapperAvailable())) {
-    throw new PlanError("LVM needs the device-mapper kernel driver, which this host does not have", undefined, "use plain partitions (part) instead of volgroup/logvol");
+  const dm = await deviceMapperAvailable();
+  if (plan.layout.needsDeviceMapper && !dm) {
+    throw new PlanError(`${plan.layout.deviceMapperReasons.join("; ")}: that needs the device-mapper kernel driver, which this host does not have`, undefined, "give each logical volume a size that fits on one PV (only linear LVs on one PV are made with loop devices)");
   }
+  await checkVolumeGroupNames(plan.layout, dm);
   if (plan.source.kind === "none") {
     throw new PlanError(`nothing to install: ${plan.source.reason}`, undefined, "add %packages, or liveimg --url=file:///path/to/root.tar");
   }
@@ -234,13 +240,18 @@ async function mapDisks(ctx: BuildContext): Promise<void> {
   }
 }
 
+// PVs, VGs and LVs with lvm2 (--driverloaded n without device-mapper), each LV reachable as a block device.
+async function makeLvm(ctx: BuildContext): Promise<void> {
+  ctx.volumes = await makeVolumes(ctx.plan.layout, ctx.mapped, ctx.devices, { deviceMapper: ctx.opts.mapMethod === "kpartx" || (ctx.opts.mapMethod === undefined && (await deviceMapperAvailable())), workdir: ctx.workdir });
+}
+
 async function makeAllFilesystems(ctx: BuildContext): Promise<void> {
-  await makeFilesystems(ctx.plan.layout, ctx.mapped, ctx.workdir, ctx.devices);
+  await makeFilesystems(ctx.plan.layout, ctx.mapped, ctx.workdir, ctx.devices, ctx.volumes);
 }
 
 async function mountAll(ctx: BuildContext): Promise<void> {
   if (!isDryRun()) await mkdir(ctx.root, { recursive: true, mode: 0o755 });
-  await mountTargets(ctx.plan.layout, ctx.mapped, ctx.root, ctx.devices);
+  await mountTargets(ctx.plan.layout, ctx.mapped, ctx.root, ctx.devices, ctx.volumes);
 }
 
 async function runPre(ctx: BuildContext): Promise<void> {

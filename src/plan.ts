@@ -1,6 +1,7 @@
 // From a parsed kickstart to the BuildPlan: everything decided before a disk is touched, as pure data.
 import path from "node:path";
 import { PlanError } from "./errors.js";
+import { checkOptionStates } from "./faithful/check.js";
 import { planBootloader } from "./installer/bootloader/plan.js";
 import type { BootloaderPlan, Firmware } from "./installer/bootloader/types.js";
 import { choosePackageSource, type SourceOptions } from "./installer/source.js";
@@ -62,6 +63,8 @@ export interface BuildPlan {
   output: OutputSettings;
   /** -f iso: the live ISO (the disk layout is then empty and no raw disk is written); null for disk images. */
   live: LivePlan | null;
+  /** What plan and build say about options that have no effect on an image (file:line: option: reason). */
+  warnings: string[];
 }
 
 export interface PlanOptions extends LayoutOptions {
@@ -127,16 +130,18 @@ export function buildPlan(ks: Kickstart, opts: PlanOptions = {}): BuildPlan {
   if (!/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(name)) {
     throw new PlanError(`appliance name "${name}" is not usable as a file name`, undefined, "use letters, digits, '.', '_', '+' and '-'");
   }
+  // Refusals come first, before any other check: they name the line that asked for what is missing.
+  const warnings = checkOptionStates(ks);
   const outdir = path.resolve(opts.outdir ?? ".");
   // livecd-creator writes LABEL.iso straight into the output directory (flat); ksimage's own layout is <outdir>/<name>/.
   const applianceDir = opts.live?.flat ? outdir : path.join(outdir, name);
   const live = opts.live ? planLive(ks, name, applianceDir, null, opts.live) : null;
-  const layout = live ? liveLayout() : planLayout(ks, opts);
+  const output = { ...DEFAULT_OUTPUT, ...opts.output };
+  const layout = live ? liveLayout() : planLayout(ks, { ...opts, memoryMiB: output.memoryMiB, applianceName: name });
   const outputs = layout.disks.map((d) => ({ disk: d.name, format: "raw" as const, path: path.join(applianceDir, `${name}-${d.name}.raw`) }));
   const bootloader = live ? liveBootloader(live) : planBootloader(ks, layout, opts.firmware ? { firmware: opts.firmware } : {});
-  const output = { ...DEFAULT_OUTPUT, ...opts.output };
   const treeCache: TreeCachePlan = { status: "off", reason: "no --cache DIR" };
-  return { name, kickstart: ks.file, ks, outdir, applianceDir, layout, source: planSource(ks), packages: null, bootloader, treeCache, outputs, output, live };
+  return { name, kickstart: ks.file, ks, outdir, applianceDir, layout, source: planSource(ks), packages: null, bootloader, treeCache, outputs, output, live, warnings };
 }
 
 /** The whole plan, with the package source and the root-tree cache resolved (the one step that reads repository metadata). */
@@ -152,7 +157,9 @@ export async function planAppliance(ks: Kickstart, opts: PlanOptions = {}): Prom
       if (added.warning !== null) plan.layout.warnings.push(added.warning);
     }
   }
+  // Some options are applied by one backend only (repo --proxy by dnf): check again once it is known.
+  const warnings = packages === null ? plan.warnings : checkOptionStates(ks, packages.backend);
   const treeCache = await planTreeCache(packages, opts.treeCache ?? "none", plan.layout);
   if (packages === null) return { ...plan, treeCache };
-  return { ...plan, packages, treeCache, source: { kind: "packages", backend: packages.backend } };
+  return { ...plan, packages, treeCache, warnings, source: { kind: "packages", backend: packages.backend } };
 }

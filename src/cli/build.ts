@@ -116,7 +116,7 @@ export function buildSummary(plan: BuildPlan, result: BuildResult, seconds: numb
     seconds,
     outputs: (result.report?.files ?? []).map((f) => ({ path: f.path, kind: f.kind, format: f.format ?? null, bytes: f.bytes, allocatedBytes: f.allocatedBytes, sha256: hashes.get(path.basename(f.path)) ?? null })),
     steps: result.steps,
-    warnings: [...plan.layout.warnings, ...result.warnings],
+    warnings: [...plan.warnings, ...plan.layout.warnings, ...result.warnings],
     treeCache: { status: plan.treeCache.status, reason: plan.treeCache.reason },
     // ksimage's own process (the tools it runs are not in these figures).
     process: { maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), cpuSeconds: Number((process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6).toFixed(2)) },
@@ -147,6 +147,7 @@ export async function buildFromFile(file: string, opts: BuildCliOptions, err: (s
   const logfile = path.resolve(opts.logfile ?? path.join(plan.applianceDir, `${plan.name}-build.log`));
   setLogger(createLogger({ file: logfile }), logfile);
   say(`building ${plan.name} (log: ${logfile})\n`);
+  for (const w of plan.warnings) say(`warning: ${w}\n`);
   for (const w of plan.layout.warnings) say(`warning: ${w}\n`);
   const result = await buildAppliance(plan, {
     tmpdir: opts.tmpdir,

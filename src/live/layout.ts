@@ -5,7 +5,7 @@ import type { LivePlan } from "./types.js";
 
 // No disks, no mounts; /etc/fstab has no device lines (live-boot and dmsquash-live mount / themselves).
 export function liveLayout(): LayoutPlan {
-  return { disks: [], mounts: [], fstab: [], needsDeviceMapper: false, warnings: [] };
+  return { disks: [], mounts: [], fstab: [], volumeGroups: [], needsDeviceMapper: false, deviceMapperReasons: [], warnings: [] };
 }
 
 // No boot loader goes into the tree: the ISO carries GRUB for BIOS and UEFI.

@@ -77,7 +77,7 @@ export function buildMountOptions(fstype: string, options: readonly string[]): s
 }
 
 // Mount every planned filesystem under ROOT in the plan's order. vfat is skipped: the ESP is filled with mtools.
-export async function mountTargets(layout: LayoutPlan, mapped: Record<string, MappedDisk>, root: string, teardown: Teardown): Promise<void> {
+export async function mountTargets(layout: LayoutPlan, mapped: Record<string, MappedDisk>, root: string, teardown: Teardown, volumes: Record<string, string> = {}): Promise<void> {
   for (const m of layout.mounts) {
     const target = path.join(root, path.relative("/", m.mountpoint));
     if (m.fstype === "vfat") {
@@ -86,7 +86,7 @@ export async function mountTargets(layout: LayoutPlan, mapped: Record<string, Ma
       if (!isDryRun()) await mkdir(target, { recursive: true });
       continue;
     }
-    const device = mapped[m.disk]?.partitions[m.partition];
+    const device = m.volume !== undefined ? volumes[m.volume] : mapped[m.disk]?.partitions[m.partition];
     if (device === undefined) throw new KsimageError(`no block device for partition ${m.partition} of disk ${m.disk} (mount point ${m.mountpoint})`);
     await mountAt(device, target, m.fstype, buildMountOptions(m.fstype, m.options), teardown);
   }

@@ -1,12 +1,12 @@
 // %post in a real build (the fast liveimg path, a tiny root of host binaries): what the guest session gives a script, and a failing script's error.
-import { lstatSync, readlinkSync } from "node:fs";
+import { lstatSync, readFileSync, readlinkSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildAppliance } from "../../../src/build.js";
 import { reportError } from "../../../src/cli/errors.js";
 import { ScriptError } from "../../../src/installer/scripts.js";
-import { run, Teardown } from "../../../src/run/index.js";
+import { createLogger, getLogger, run, setLogger, Teardown } from "../../../src/run/index.js";
 import { planKickstart, useSandbox, type Sandbox } from "../../helpers/build-sandbox.js";
 import { mountPartitionReadOnly } from "../../helpers/image-readback.js";
 import { makeTinyRoot, SHELL_TOOLS } from "../../helpers/tiny-root.js";
@@ -53,9 +53,15 @@ describe("ksimage build: %post in the guest session", () => {
   it("a %post --erroronfail that needs /proc, /sys, /dev/null and /dev/pts succeeds, and systemctl enable of its own unit works", async () => {
     const sb = sandbox();
     const plan = await planKickstart(sb, "post", layout(await tarball(sb)) + NEEDS_THE_GUEST);
+    const logFile = path.join(sb.dir, "build.log");
+    const previous = getLogger();
+    setLogger(createLogger({ file: logFile }), logFile);
     const started = Date.now();
-    const result = await buildAppliance(plan, { tmpdir: sb.dir, handleSignals: false });
-    console.log(`build with %post: ${((Date.now() - started) / 1000).toFixed(1)} s; ${result.steps.map((s) => `${s.step} ${s.seconds.toFixed(2)}`).join(", ")}`);
+    const result = await buildAppliance(plan, { tmpdir: sb.dir, handleSignals: false }).finally(() => setLogger(previous));
+    const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+    const session = readFileSync(logFile, "utf8").split("\n").filter((l) => l.includes('"msg":"guest session')).map((l) => (JSON.parse(l) as { msg: string }).msg);
+    console.log(`build with %post: ${((Date.now() - started) / 1000).toFixed(1)} s at load ${load}; ${session.join("; ")}`);
+    expect(session).toHaveLength(2);
 
     const check = new Teardown();
     try {

@@ -59,7 +59,7 @@ describe("UEFI: grub-mkimage and mtools", () => {
     expect(grubMkimageArgs({ command: "grub-mkimage", moddir: "/usr/lib/grub/x86_64-efi", output: "/o/core.efi", prefix: "/boot/grub", config: "/o/load.cfg", modules: ["part_gpt", "fat"] })).toEqual([
       "grub-mkimage", "-d", "/usr/lib/grub/x86_64-efi", "-O", "x86_64-efi", "-o", "/o/core.efi", "-p", "/boot/grub", "-c", "/o/load.cfg", "part_gpt", "fat",
     ]);
-    const boot = { disk: "sda", partition: 3, uuid: "aaaa-bbbb", fstype: "ext4" as const, subvol: null };
+    const boot = { disk: "sda", partition: 3, uuid: "aaaa-bbbb", fstype: "ext4" as const, subvol: null, volume: null };
     expect(earlyConfig(boot, "/boot/grub")).toBe("search --no-floppy --fs-uuid --set=root aaaa-bbbb\nset prefix=($root)/boot/grub\nconfigfile $prefix/grub.cfg\n");
     expect(efiDir("grub2")).toBe("/boot/grub2/x86_64-efi");
   });
