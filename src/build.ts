@@ -19,6 +19,8 @@ import { runOnErrorScripts } from "./installer/onerror.js";
 import { fillVfatFilesystems, vfatTargets } from "./partition/vfat-fill.js";
 import { restoreCachedTree, storeCachedTree, type InstalledTree } from "./installer/tree-cache/index.js";
 import type { InstallProgress } from "./installer/types.js";
+import { makeLiveIso, type IsoResult } from "./live/make-iso.js";
+import { writeLiveOutputs } from "./live/outputs.js";
 import { collectPackages, writeOutputs, type OutputReport, type PackageManifest } from "./output/index.js";
 import type { BuildPlan } from "./plan.js";
 import { checkTools } from "./build-tools.js";
@@ -88,6 +90,8 @@ interface BuildContext {
   /** The step running now (for %onerror) and whether the filesystems are mounted at root. */
   step: string;
   mounted: boolean;
+  /** -f iso: the finished ISO. */
+  iso: IsoResult | undefined;
   /** The one way into the guest, opened once (before a dnf install, else after the install); released by `devices`. */
   guest: GuestSession | undefined;
 }
@@ -117,6 +121,7 @@ const STEPS: Step[] = [
   ["fill vfat filesystems (mtools)", fillVfat],
   ["relabel (SELinux)", relabel],
   ["record installed packages", recordPackages],
+  ["make the live ISO", makeIso],
   ["trim free space", trimFilesystems],
   ["unmount and unmap", releaseDevices],
   ["publish raw disks", publishOutputs],
@@ -146,7 +151,7 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
     const devices = new Teardown();
     outer.defer("remove unfinished output files", () => unwindOrThrow(files));
     outer.defer("unmount and unmap", () => unwindOrThrow(devices));
-    ctx = { plan, opts, workdir, root: path.join(workdir, "root"), files, devices, disks: {}, mapped: {}, volumes: {}, cancelled: false, warnings: [], manifest: undefined, installed: undefined, report: undefined, published: [], guest: undefined, step: "", mounted: false };
+    ctx = { plan, opts, workdir, root: path.join(workdir, "root"), files, devices, disks: {}, mapped: {}, volumes: {}, cancelled: false, warnings: [], manifest: undefined, installed: undefined, report: undefined, published: [], iso: undefined, guest: undefined, step: "", mounted: false };
     const steps: { step: string; seconds: number }[] = [];
     for (const [i, [title, step]] of STEPS.entries()) {
       if (ctx.cancelled) throw new KsimageError("the build was interrupted");
@@ -395,9 +400,23 @@ async function trimFilesystems(ctx: BuildContext): Promise<void> {
   }
 }
 
+// -f iso: squashfs of the tree, GRUB for BIOS and UEFI, the hybrid ISO (src/live).
+async function makeIso(ctx: BuildContext): Promise<void> {
+  if (ctx.plan.live === null) return;
+  ctx.iso = await makeLiveIso(ctx.plan.live, { root: ctx.root, workdir: ctx.workdir, files: ctx.files, guest: guestOf(ctx), ...(ctx.opts.log ? { log: ctx.opts.log } : {}) });
+  ctx.published.push(ctx.iso.published);
+}
+
 // Convert the published raw disks into the requested formats, descriptors and SHA256SUMS.
 async function convertOutputs(ctx: BuildContext): Promise<void> {
   const o = ctx.plan.output;
+  if (ctx.plan.live !== null) {
+    const base = { name: ctx.plan.name, version: o.version, release: o.release, arch: "x86_64", vcpu: o.vcpu, memoryMiB: o.memoryMiB, interfaces: ctx.plan.ks.network.length };
+    const iso = { iso: ctx.plan.live.iso, checksum: o.checksum, epoch: ctx.plan.live.epoch, isoSeconds: ctx.iso ? ctx.iso.seconds.squashfs + ctx.iso.seconds.iso : 0 };
+    ctx.report = await writeLiveOutputs({ ...base, ...iso, ...(ctx.manifest ? { packages: ctx.manifest } : {}) }, ctx.files);
+    for (const handle of ctx.published) handle.release();
+    return;
+  }
   const plainRaw = o.formats.includes("raw") && o.compress === "none";
   ctx.report = await writeOutputs(
     {
