@@ -85,7 +85,16 @@ export function guestSessionTools(): { tool: string; reason: string }[] {
 export async function openGuestSession(root: string, teardown: Teardown, opts: GuestSessionOptions = {}): Promise<GuestSession> {
   const started = Date.now();
   const undos: { handle: DeferHandle; undo: () => Promise<void> }[] = [];
-  const acquire: Acquire = (label, undo) => void undos.push({ handle: teardown.defer(label, undo), undo });
+  // The build's teardown runs these undos one by one (not through release()): the first one to run starts the clock.
+  let leaving: number | undefined;
+  const acquire: Acquire = (label, undo) => {
+    const timed = async (): Promise<void> => {
+      leaving ??= Date.now();
+      await undo();
+    };
+    undos.push({ handle: teardown.defer(label, timed), undo: timed });
+  };
+  acquire(`say how long leaving the guest ${root} took`, async () => void getLogger().info({ root, ms: Date.now() - leaving! }, `guest session on ${root} released in ${Date.now() - leaving!} ms`));
   let releasing: Promise<void> | undefined;
   const release = (): Promise<void> => (releasing ??= releaseAll(root, undos));
   const lent = { resolvConf: opts.resolvConf === false, policyRcD: false };
@@ -144,7 +153,6 @@ function definedOnly(env: Record<string, string | undefined> | undefined): Recor
 }
 
 async function releaseAll(root: string, undos: { handle: DeferHandle; undo: () => Promise<void> }[]): Promise<void> {
-  const started = Date.now();
   const failures: string[] = [];
   for (const { handle, undo } of [...undos].reverse()) {
     try {
@@ -156,7 +164,6 @@ async function releaseAll(root: string, undos: { handle: DeferHandle; undo: () =
   }
   undos.length = 0;
   if (failures.length > 0) throw new KsimageError(`could not leave the guest ${root}: ${failures.join("; ")}`);
-  getLogger().info({ root, ms: Date.now() - started }, `guest session on ${root} released in ${Date.now() - started} ms`);
 }
 
 // Mount at REL below ROOT with the argv MAKE gives; the unmount is registered before the mount.

@@ -49,6 +49,7 @@ describe("argv", () => {
       "mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /w/root/run",
     ]);
     expect(teardown.labels()).toEqual([
+      "say how long leaving the guest /w/root took",
       "unmount /w/root/proc",
       "unmount /w/root/sys",
       "unmount /w/root/dev",
