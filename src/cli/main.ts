@@ -6,6 +6,7 @@ import { registerBoot } from "./boot.js";
 import { registerBuild } from "./build.js";
 import { registerCache } from "./cache.js";
 import { registerConvert } from "./convert.js";
+import { registerDiff } from "./diff.js";
 import { registerDoctor } from "./doctor.js";
 import { EXIT_USAGE, reportError } from "./errors.js";
 import { registerInspect } from "./inspect.js";
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerConvert(program);
   registerBoot(program);
   registerCache(program);
+  registerDiff(program);
   return program;
 }
 
