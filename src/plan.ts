@@ -56,6 +56,8 @@ export interface BuildPlan {
   /** Raw disk images the disk steps write (the output stage converts them). */
   outputs: OutputPlan[];
   output: OutputSettings;
+  /** SOURCE_DATE_EPOCH of a reproducible build (null: an ordinary build). */
+  epoch: number | null;
 }
 
 export interface PlanOptions extends LayoutOptions {
@@ -121,12 +123,13 @@ export function buildPlan(ks: Kickstart, opts: PlanOptions = {}): BuildPlan {
   }
   const outdir = path.resolve(opts.outdir ?? ".");
   const applianceDir = path.join(outdir, name);
-  const layout = planLayout(ks, opts);
+  const layout = planLayout(ks, { ...opts, name });
   const outputs = layout.disks.map((d) => ({ disk: d.name, format: "raw" as const, path: path.join(applianceDir, `${name}-${d.name}.raw`) }));
   const bootloader = planBootloader(ks, layout, opts.firmware ? { firmware: opts.firmware } : {});
   const output = { ...DEFAULT_OUTPUT, ...opts.output };
   const treeCache: TreeCachePlan = { status: "off", reason: "no --cache DIR" };
-  return { name, kickstart: ks.file, ks, outdir, applianceDir, layout, source: planSource(ks), packages: null, bootloader, treeCache, outputs, output };
+  const epoch = opts.seed !== undefined && /^\d+$/.test(opts.seed) ? Number(opts.seed) : null;
+  return { name, kickstart: ks.file, ks, outdir, applianceDir, layout, source: planSource(ks), packages: null, bootloader, treeCache, outputs, output, epoch };
 }
 
 /** The whole plan, with the package source and the root-tree cache resolved (the one step that reads repository metadata). */

@@ -2,6 +2,7 @@
 import { PlanError } from "../errors.js";
 import { MiB, type Kickstart, type Partition } from "../kickstart/model.js";
 import { planFilesystems } from "./filesystems.js";
+import { assignDiskIdentifiers } from "./identifiers.js";
 import { classifyPartition, defaultSizeMiB, partitionFlags, partitionType, type PartitionKind } from "./part-types.js";
 import { ALIGN_SECTORS, GPT_BACKUP_SECTORS, SECTOR, type DiskPlan, type LabelType, type LayoutPlan, type PartitionPlan } from "./types.js";
 
@@ -12,6 +13,8 @@ export interface LayoutOptions {
   diskLabels?: Record<string, LabelType>;
   /** Seed for reproducible filesystem UUIDs (SOURCE_DATE_EPOCH); random when absent. */
   seed?: string;
+  /** The appliance name: with the seed, it decides the disk identifiers. */
+  name?: string;
 }
 
 const MIB_SECTORS = MiB / SECTOR;
@@ -258,5 +261,6 @@ export function planLayout(ks: Kickstart, opts: LayoutOptions = {}): LayoutPlan 
   const needsDeviceMapper =
     ks.partitions.some((p) => p.mountpoint.startsWith("pv.")) || Boolean(ks.other.volgroup) || Boolean(ks.other.logvol);
   const fs = planFilesystems(ks, disks, opts.seed);
+  if (opts.seed !== undefined) assignDiskIdentifiers(disks, opts.seed, opts.name ?? "");
   return { disks, mounts: fs.mounts, fstab: fs.fstab, needsDeviceMapper, warnings: [...warnings, ...fs.warnings] };
 }

@@ -1,0 +1,81 @@
+// Make an installed tree reproducible: remove what records when or where it was built, clamp every time to SOURCE_DATE_EPOCH.
+import { lstat, lutimes, readdir, rm } from "node:fs/promises";
+import path from "node:path";
+
+/**
+ * Files that differ between two builds of the same packages, and why they can go.
+ * Directories are kept (services expect them); only what is inside goes.
+ */
+export const VOLATILE: { path: string; contentsOnly: boolean; why: string }[] = [
+  { path: "var/log", contentsOnly: true, why: "install logs (dpkg, apt, alternatives, dnf) with build times" },
+  { path: "var/cache/apt", contentsOnly: true, why: "apt's package caches (*.bin, archives)" },
+  { path: "var/lib/apt/lists", contentsOnly: true, why: "the archive's index files as downloaded at build time" },
+  { path: "var/cache/dnf", contentsOnly: true, why: "dnf's metadata cache" },
+  { path: "var/cache/ldconfig/aux-cache", contentsOnly: false, why: "ldconfig's cache of file times and inodes" },
+  { path: "var/cache/fontconfig", contentsOnly: true, why: "fontconfig caches (remade on demand)" },
+  { path: "var/lib/systemd/random-seed", contentsOnly: false, why: "the random seed: every machine must get its own" },
+  { path: "var/cache/debconf/config.dat-old", contentsOnly: false, why: "debconf's backup copies" },
+  { path: "var/cache/debconf/templates.dat-old", contentsOnly: false, why: "debconf's backup copies" },
+  { path: "tmp", contentsOnly: true, why: "temporary files of the install" },
+  { path: "var/tmp", contentsOnly: true, why: "temporary files of the install" },
+];
+
+// Remove every VOLATILE path under ROOT that exists; returns what went (relative to ROOT).
+export async function removeVolatile(root: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const v of VOLATILE) {
+    const target = path.join(root, v.path);
+    const info = await lstat(target).catch(() => undefined);
+    if (info === undefined) continue;
+    if (v.contentsOnly && info.isDirectory()) {
+      for (const entry of await removeFilesBelow(target)) removed.push(path.posix.join(v.path, entry));
+    } else {
+      await rm(target, { recursive: true, force: true });
+      removed.push(v.path);
+    }
+  }
+  return removed;
+}
+
+// Remove every non-directory below DIR, keeping the directories themselves (log directories must stay).
+async function removeFilesBelow(dir: string, prefix = ""): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const rel = prefix === "" ? e.name : `${prefix}/${e.name}`;
+    if (e.isDirectory()) out.push(...(await removeFilesBelow(path.join(dir, e.name), rel)));
+    else {
+      await rm(path.join(dir, e.name), { force: true });
+      out.push(rel);
+    }
+  }
+  return out;
+}
+
+/** What clampTimes did. */
+export interface ClampReport {
+  entries: number;
+  clamped: number;
+}
+
+// Set every entry's mtime to min(mtime, EPOCH) and its atime to that mtime (lutimes: symlinks themselves), staying on the
+// file systems of the image: a directory on another device that is not one of KEEP (the image's mount points) is skipped.
+export async function clampTimes(root: string, epoch: number, keep: readonly string[] = []): Promise<ClampReport> {
+  const mountpoints = new Set(keep.map((m) => path.join(root, m)));
+  const report: ClampReport = { entries: 0, clamped: 0 };
+  const visit = async (p: string, dev: number): Promise<void> => {
+    const info = await lstat(p, { bigint: false });
+    if (info.isDirectory()) {
+      if (info.dev !== dev && !mountpoints.has(p)) return;
+      for (const name of await readdir(p)) await visit(path.join(p, name), info.dev);
+    }
+    const mtime = Math.min(Math.floor(info.mtimeMs / 1000), epoch);
+    report.entries += 1;
+    if (info.mtimeMs !== mtime * 1000 || info.atimeMs !== mtime * 1000) {
+      await lutimes(p, mtime, mtime);
+      report.clamped += 1;
+    }
+  };
+  const top = await lstat(root);
+  await visit(root, top.dev);
+  return report;
+}
