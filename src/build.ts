@@ -23,7 +23,7 @@ import { partitionDisk } from "./partition/parted.js";
 import { reproducibleDocumentIds } from "./repro/descriptors.js";
 import { removeImageIdentity } from "./repro/identity.js";
 import { rebuildExtFilesystems, writeRebuiltFilesystems, type RebuiltFs } from "./repro/rebuild-ext.js";
-import { clampTimes, removeVolatile } from "./repro/tree.js";
+import { clampTimesArgs, removeVolatile } from "./repro/tree.js";
 import { getLogger, installSignalHandlers, isDryRun, run, Teardown, type DeferHandle, type TeardownReport } from "./run/index.js";
 
 export interface BuildOptions {
@@ -295,8 +295,8 @@ async function removeIdentity(ctx: BuildContext): Promise<void> {
 async function reproducibleTree(ctx: BuildContext): Promise<void> {
   if (ctx.plan.epoch === null || isDryRun()) return;
   const removed = await removeVolatile(ctx.root);
-  const clamp = await clampTimes(ctx.root, ctx.plan.epoch, ctx.plan.layout.mounts.map((m) => m.mountpoint));
-  getLogger().info({ removed, clamp }, `reproducible tree: ${removed.length} volatile files removed, ${clamp.clamped} of ${clamp.entries} times clamped`);
+  await run(clampTimesArgs(ctx.root, ctx.plan.layout.mounts.map((m) => m.mountpoint), ctx.plan.epoch), { reason: "clamp the times of the tree to SOURCE_DATE_EPOCH" });
+  getLogger().info({ removed }, `reproducible tree: ${removed.length} volatile files removed, times clamped to ${ctx.plan.epoch}`);
 }
 
 async function rebuildExt(ctx: BuildContext): Promise<void> {

@@ -59,23 +59,25 @@ export function parseDumpe2fs(text: string): ExtLayout {
 
 const inside = (b: number, r: [number, number] | null): boolean => r !== null && b >= r[0] && b <= r[1];
 
-// What BLOCK holds: metadata of a group (with the inodes of an inode-table block), or data (which inode owns it is asked separately).
+// What BLOCK holds: metadata of a group (with the inodes of an inode-table block), or data (which inode owns it is asked
+// separately). With flex_bg a group's bitmaps and inode table lie in another group's blocks, so every group is asked.
 export function classifyBlock(layout: ExtLayout, block: number): ExtBlockRole {
   // Block 0 holds the boot sector and, with 4 KiB blocks, the primary superblock at byte 1024.
   if (block === 0) return { kind: "superblock", group: 0 };
-  const g = layout.groups.find((x) => block >= x.first && block <= x.last);
-  if (g === undefined) return { kind: "data", group: null };
-  if (g.superblock === block) return { kind: "superblock", group: g.group };
-  if (inside(block, g.descriptors)) return { kind: "group descriptors", group: g.group };
-  if (inside(block, g.reservedGdt)) return { kind: "reserved GDT blocks", group: g.group };
-  if (g.blockBitmap === block) return { kind: "block bitmap", group: g.group };
-  if (g.inodeBitmap === block) return { kind: "inode bitmap", group: g.group };
-  if (g.inodeTable !== null && inside(block, g.inodeTable)) {
-    const perBlock = layout.blockSize / layout.inodeSize;
-    const first = g.group * layout.inodesPerGroup + (block - g.inodeTable[0]) * perBlock + 1;
-    return { kind: "inode table", group: g.group, inodes: [first, first + perBlock - 1] };
+  for (const g of layout.groups) {
+    if (g.superblock === block) return { kind: "superblock", group: g.group };
+    if (inside(block, g.descriptors)) return { kind: "group descriptors", group: g.group };
+    if (inside(block, g.reservedGdt)) return { kind: "reserved GDT blocks", group: g.group };
+    if (g.blockBitmap === block) return { kind: "block bitmap", group: g.group };
+    if (g.inodeBitmap === block) return { kind: "inode bitmap", group: g.group };
+    if (g.inodeTable !== null && inside(block, g.inodeTable)) {
+      const perBlock = layout.blockSize / layout.inodeSize;
+      const first = g.group * layout.inodesPerGroup + (block - g.inodeTable[0]) * perBlock + 1;
+      return { kind: "inode table", group: g.group, inodes: [first, first + perBlock - 1] };
+    }
   }
-  return { kind: "data", group: g.group };
+  const g = layout.groups.find((x) => block >= x.first && block <= x.last);
+  return { kind: "data", group: g?.group ?? null };
 }
 
 // The layout of the ext file system at OFFSET of IMAGE.

@@ -40,7 +40,8 @@ export function parseLsP(output: string): ExtDirent[] {
   const out: ExtDirent[] = [];
   for (const line of output.split("\n")) {
     const m = /^\/(\d+)\/([0-7]+)\/(\d+)\/(\d+)\/(.*)\/(\d*)\/$/.exec(line);
-    if (!m || m[5] === "." || m[5] === "..") continue;
+    // Inode 0 marks an unused directory slot.
+    if (!m || m[1] === "0" || m[5] === "" || m[5] === "." || m[5] === "..") continue;
     out.push({ ino: Number(m[1]), mode: parseInt(m[2]!, 8), uid: Number(m[3]), gid: Number(m[4]), name: m[5]!, size: m[6] === "" ? null : Number(m[6]) });
   }
   return out;
@@ -188,9 +189,9 @@ export async function statInodes(image: string, offset: number, inodes: readonly
 
 // The path of each inode (ncheck), for naming a differing inode or data block; inodes without a name are left out.
 export async function inodePaths(image: string, offset: number, inodes: readonly number[]): Promise<Map<number, string>> {
-  const out = await requests(image, offset, inodes.length ? [`ncheck ${inodes.join(" ")}`] : [], "name inodes of an ext file system");
+  const out = await requests(image, offset, chunks(inodes).map((c) => `ncheck ${c.join(" ")}`), "name inodes of an ext file system");
   const paths = new Map<number, string>();
-  for (const line of (out[0]?.output ?? "").split("\n")) {
+  for (const line of out.map((o) => o.output).join("\n").split("\n")) {
     const m = /^(\d+)\s+(\/.*)$/.exec(line);
     if (m && !paths.has(Number(m[1]))) paths.set(Number(m[1]), m[2]!.replace(/^\/+/, "/"));
   }
@@ -199,11 +200,18 @@ export async function inodePaths(image: string, offset: number, inodes: readonly
 
 // The inode owning each file system block (icheck); a block no inode owns is left out.
 export async function blockOwners(image: string, offset: number, blocks: readonly number[]): Promise<Map<number, number>> {
-  const out = await requests(image, offset, blocks.length ? [`icheck ${blocks.join(" ")}`] : [], "find the inodes owning blocks of an ext file system");
+  const out = await requests(image, offset, chunks(blocks).map((c) => `icheck ${c.join(" ")}`), "find the inodes owning blocks of an ext file system");
   const owners = new Map<number, number>();
-  for (const line of (out[0]?.output ?? "").split("\n")) {
+  for (const line of out.map((o) => o.output).join("\n").split("\n")) {
     const m = /^(\d+)\s+(\d+)$/.exec(line.trim());
     if (m) owners.set(Number(m[1]), Number(m[2]));
   }
   return owners;
+}
+
+// debugfs reads a request line into a fixed buffer: long lists go in several requests.
+function chunks(numbers: readonly number[], size = 40): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < numbers.length; i += size) out.push(numbers.slice(i, i + size));
+  return out;
 }

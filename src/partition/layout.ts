@@ -2,7 +2,7 @@
 import { PlanError } from "../errors.js";
 import { MiB, type Kickstart, type Partition } from "../kickstart/model.js";
 import { planFilesystems } from "./filesystems.js";
-import { assignDiskIdentifiers } from "./identifiers.js";
+import { assignDiskIdentifiers, unreproducibleFilesystems } from "./identifiers.js";
 import { classifyPartition, defaultSizeMiB, partitionFlags, partitionType, type PartitionKind } from "./part-types.js";
 import { ALIGN_SECTORS, GPT_BACKUP_SECTORS, SECTOR, type DiskPlan, type LabelType, type LayoutPlan, type PartitionPlan } from "./types.js";
 
@@ -262,5 +262,6 @@ export function planLayout(ks: Kickstart, opts: LayoutOptions = {}): LayoutPlan 
     ks.partitions.some((p) => p.mountpoint.startsWith("pv.")) || Boolean(ks.other.volgroup) || Boolean(ks.other.logvol);
   const fs = planFilesystems(ks, disks, opts.seed);
   if (opts.seed !== undefined) assignDiskIdentifiers(disks, opts.seed, opts.name ?? "");
+  if (opts.seed !== undefined) warnings.push(...unreproducibleFilesystems(disks));
   return { disks, mounts: fs.mounts, fstab: fs.fstab, needsDeviceMapper, warnings: [...warnings, ...fs.warnings] };
 }
