@@ -55,6 +55,6 @@ async function removeFilesBelow(dir: string, prefix = ""): Promise<string[]> {
 // systems under ROOT (-xdev per starting point: never into /proc, /sys or /dev). Older times stay: a package's file keeps its
 // date. Access times need no care here: the rebuilt ext file systems set them all to the epoch.
 export function clampTimesArgs(root: string, mountpoints: readonly string[], epoch: number): string[] {
-  const starts = [...new Set(["/", ...mountpoints])].sort().map((m) => path.join(root, m));
+  const starts = [...new Set(["/", ...mountpoints])].sort().map((m) => (m === "/" ? root : path.join(root, m)));
   return ["find", ...starts, "-xdev", "-newermt", `@${epoch}`, "-exec", "touch", "-h", "-d", `@${epoch}`, "{}", "+"];
 }
