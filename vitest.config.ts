@@ -1,7 +1,8 @@
 import { defineConfig } from "vitest/config";
 
-// Three layers (see README): unit is pure and fast; integration needs root and
-// loop devices; e2e builds and boots appliances. Each runs as its own project.
+// Four layers (see README): unit is pure and fast; integration needs root and
+// loop devices; e2e builds and boots appliances; faults injects signals, tool
+// failures and full disks into real builds. Each runs as its own project.
 export default defineConfig({
   test: {
     projects: [
@@ -19,6 +20,15 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["tests/e2e/**/*.test.ts"],
+          testTimeout: 1_800_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: "faults",
+          include: ["tests/faults/**/*.test.ts"],
           testTimeout: 1_800_000,
           hookTimeout: 600_000,
           fileParallelism: false,

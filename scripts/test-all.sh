@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run the unit, integration and e2e layers; say which layer was skipped and why (never silently).
+# Run the unit, integration, e2e and faults layers; say which layer was skipped and why (never silently).
 # Ends with one line "N passed, N failed" (plus skipped) summing all layers that ran.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +37,18 @@ elif [ "$(id -u)" != 0 ]; then
   echo "== e2e tests: skipped (building appliances needs root)" >&2
 else
   run_layer e2e
+fi
+
+if ! layer_has_tests faults; then
+  echo "== faults tests: skipped (no fault-injection tests exist yet)" >&2
+elif [ "${KSIMAGE_SKIP_FAULTS:-}" = 1 ]; then
+  echo "== faults tests: skipped (KSIMAGE_SKIP_FAULTS=1)" >&2
+elif [ "$(id -u)" != 0 ]; then
+  echo "== faults tests: skipped (they kill real builds: root for loop devices and mounts)" >&2
+elif ! losetup -f >/dev/null 2>&1; then
+  echo "== faults tests: skipped (no free loop device on this host)" >&2
+else
+  run_layer faults
 fi
 
 node -e '

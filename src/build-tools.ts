@@ -1,10 +1,12 @@
 // Check, before anything is created, that every host tool the build will run is installed, and say why each is needed.
 import { KsimageError } from "./errors.js";
 import { bootloaderTools } from "./installer/bootloader/tools.js";
+import { guestSessionTools } from "./installer/guest/session.js";
 import { liveimgTools } from "./installer/liveimg.js";
 import { packageTools } from "./installer/packages.js";
 import { outputTools } from "./output/index.js";
 import { deviceMapperAvailable, mapTools } from "./partition/map.js";
+import { lvmTools } from "./partition/lvm.js";
 import { mkfsTools } from "./partition/mkfs.js";
 import { mountTools } from "./partition/mount.js";
 import { partitionTools } from "./partition/parted.js";
@@ -23,10 +25,12 @@ export async function buildTools(plan: BuildPlan): Promise<ToolNeed[]> {
   const all: ToolNeed[] = [
     ...plan.layout.disks.flatMap(partitionTools),
     ...mapTools(method),
+    ...lvmTools(plan.layout),
     ...mkfsTools(plan.layout),
     ...mountTools(),
     ...(plan.source.kind === "liveimg" ? liveimgTools(plan.source) : []),
     ...packageTools(plan.packages),
+    ...guestSessionTools(),
     ...bootloaderTools(plan.bootloader, { plainPassword: plan.ks.bootloader.password !== null && !plan.ks.bootloader.isCrypted }),
     { tool: "fstrim", reason: "discard free blocks before conversion" },
     ...outputTools({ ...plan.output, uefi: plan.bootloader.firmware === "uefi" }),

@@ -5,6 +5,7 @@ import path from "node:path";
 import { KsimageError, PlanError } from "./errors.js";
 import { installBootloader } from "./installer/bootloader/install.js";
 import { configureSystem } from "./installer/configure/index.js";
+import { openGuestSession, type GuestSession } from "./installer/guest/session.js";
 import { relabelSystem } from "./installer/configure/selinux.js";
 import { installLiveimg } from "./installer/liveimg.js";
 import { installPackages, rootFstypeOf } from "./installer/packages.js";
@@ -17,6 +18,7 @@ import { checkTools } from "./build-tools.js";
 import { createDiskFile, partialPath, type DiskFile } from "./partition/disk-files.js";
 import { writeFstab } from "./partition/fstab.js";
 import { deviceMapperAvailable, mapPartitions, type MapMethod, type MappedDisk } from "./partition/map.js";
+import { checkVolumeGroupNames, makeVolumes, type VolumeDevices } from "./partition/lvm.js";
 import { makeFilesystems } from "./partition/mkfs.js";
 import { mountsUnder, mountTargets } from "./partition/mount.js";
 import { partitionDisk } from "./partition/parted.js";
@@ -24,7 +26,7 @@ import { reproducibleDocumentIds } from "./repro/descriptors.js";
 import { removeImageIdentity } from "./repro/identity.js";
 import { rebuildExtFilesystems, writeRebuiltFilesystems, type RebuiltFs } from "./repro/rebuild-ext.js";
 import { clampTimesArgs, removeVolatile } from "./repro/tree.js";
-import { getLogger, installSignalHandlers, isDryRun, run, Teardown, type DeferHandle, type TeardownReport } from "./run/index.js";
+import { BuildJournal, JOURNAL_FILE, getLogger, installSignalHandlers, isDryRun, ownerIdentity, run, setJournal, Teardown, type DeferHandle, type TeardownReport } from "./run/index.js";
 
 export interface BuildOptions {
   /** Use this directory as the work directory (it is never removed); default: a fresh one under tmpdir. */
@@ -68,6 +70,8 @@ interface BuildContext {
   devices: Teardown;
   disks: Record<string, DiskFile>;
   mapped: Record<string, MappedDisk>;
+  /** LVM logical volumes ("VG/LV") -> their block devices. */
+  volumes: VolumeDevices;
   cancelled: boolean;
   warnings: string[];
   manifest: PackageManifest | undefined;
@@ -78,20 +82,27 @@ interface BuildContext {
   published: DeferHandle[];
   /** Reproducible builds: the ext file systems made again from their trees, to be written into the disk files. */
   rebuilt: RebuiltFs[];
+  /** The one way into the guest, opened once (before a dnf install, else after the install); released by `devices`. */
+  guest: GuestSession | undefined;
 }
 
 type Step = [title: string, run: (ctx: BuildContext) => Promise<void>];
+
+/** The step titles in order (the fault-injection tests iterate over them). */
+export const STEP_TITLES = (): string[] => STEPS.map(([title]) => title);
 
 const STEPS: Step[] = [
   ["run %pre scripts", runPre],
   ["create disk files", createDisks],
   ["partition", partitionDisks],
   ["map partitions", mapDisks],
+  ["make LVM volumes", makeLvm],
   ["mkfs", makeAllFilesystems],
   ["mount", mountAll],
   ["install", installTree],
   ["store the tree in the cache", cacheTree],
   ["write /etc/fstab", (ctx) => writeFstab(ctx.plan.layout, ctx.plan.name, ctx.root)],
+  ["enter the guest", async (ctx) => void (await enterGuest(ctx))],
   ["configure the system", configure],
   ["install the boot loader", bootloader],
   ["remove SSH host keys and the machine ID", removeIdentity],
@@ -112,21 +123,25 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
   await checkPlanCanBuild(plan);
   const outer = new Teardown();
   let ctx: BuildContext | undefined;
+  let current = "start";
   const removeHandlers =
     opts.handleSignals === false
       ? () => undefined
       : installSignalHandlers(outer, {
           onSignal: () => ctx && (ctx.cancelled = true),
-          onUnwound: (report, signal) => opts.log?.(`interrupted by ${signal}: ${report.failures.length === 0 ? "cleaned up" : `could not undo ${report.failures.map((f) => f.label).join(", ")}`}`),
+          onUnwound: (report, signal, stopped) =>
+            opts.log?.(
+              `interrupted by ${signal} during ${current}${stopped.length ? ` (stopped ${stopped.join(", ")})` : ""}: ${report.failures.length === 0 ? "cleaned up" : `could not undo ${report.failures.map((f) => f.label).join(", ")}`}`,
+            ),
         });
   const started = Date.now();
   try {
-    const workdir = await makeWorkdir(opts, outer);
+    const workdir = await makeWorkdir(opts, outer, plan.applianceDir);
     const files = new Teardown();
     const devices = new Teardown();
     outer.defer("remove unfinished output files", () => unwindOrThrow(files));
     outer.defer("unmount and unmap", () => unwindOrThrow(devices));
-    ctx = { plan, opts, workdir, root: path.join(workdir, "root"), files, devices, disks: {}, mapped: {}, cancelled: false, warnings: [], manifest: undefined, installed: undefined, report: undefined, published: [], rebuilt: [] };
+    ctx = { plan, opts, workdir, root: path.join(workdir, "root"), files, devices, disks: {}, mapped: {}, volumes: {}, cancelled: false, warnings: [], manifest: undefined, installed: undefined, report: undefined, published: [], guest: undefined, rebuilt: [] };
     const steps: { step: string; seconds: number }[] = [];
     for (const [i, [title, step]] of STEPS.entries()) {
       if (ctx.cancelled) throw new KsimageError("the build was interrupted");
@@ -134,7 +149,13 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
       opts.log?.(`[${i + 1}/${STEPS.length}] ${title} (${elapsed} s)`);
       getLogger().info({ step: title }, `step ${i + 1}/${STEPS.length}: ${title}`);
       const t0 = Date.now();
-      await step(ctx);
+      current = `step ${i + 1}/${STEPS.length} (${title})`;
+      try {
+        await step(ctx);
+      } catch (error) {
+        if (!ctx.cancelled) opts.log?.(`failed at ${current}`);
+        throw error;
+      }
       steps.push({ step: title, seconds: (Date.now() - t0) / 1000 });
     }
     const outputs = ctx.report ? ctx.report.files.map((f) => f.path) : plan.outputs.map((o) => o.path);
@@ -142,6 +163,7 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
     return { outputs, report: ctx.report, warnings: ctx.warnings, steps, workdir, workdirKept: opts.keepWorkdir === true || opts.workdir !== undefined };
   } finally {
     const report = await outer.unwind();
+    setJournal(undefined);
     removeHandlers();
     for (const f of report.failures) opts.log?.(`could not undo: ${f.label}: ${f.error instanceof Error ? f.error.message : String(f.error)}`);
   }
@@ -149,9 +171,11 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
 
 // Refuse, before touching anything, what this host or this plan cannot build.
 async function checkPlanCanBuild(plan: BuildPlan): Promise<void> {
-  if (plan.layout.needsDeviceMapper && !(await deviceMapperAvailable())) {
-    throw new PlanError("LVM needs the device-mapper kernel driver, which this host does not have", undefined, "use plain partitions (part) instead of volgroup/logvol");
+  const dm = await deviceMapperAvailable();
+  if (plan.layout.needsDeviceMapper && !dm) {
+    throw new PlanError(`${plan.layout.deviceMapperReasons.join("; ")}: that needs the device-mapper kernel driver, which this host does not have`, undefined, "give each logical volume a size that fits on one PV (only linear LVs on one PV are made with loop devices)");
   }
+  await checkVolumeGroupNames(plan.layout, dm);
   if (plan.source.kind === "none") {
     throw new PlanError(`nothing to install: ${plan.source.reason}`, undefined, "add %packages, or liveimg --url=file:///path/to/root.tar");
   }
@@ -163,7 +187,7 @@ async function checkPlanCanBuild(plan: BuildPlan): Promise<void> {
 }
 
 // A fresh work directory (0755: tools that drop privileges must reach it), removed at the end unless kept.
-async function makeWorkdir(opts: BuildOptions, outer: Teardown): Promise<string> {
+async function makeWorkdir(opts: BuildOptions, outer: Teardown, applianceDir: string): Promise<string> {
   if (opts.workdir !== undefined) {
     if (!isDryRun()) await mkdir(opts.workdir, { recursive: true });
     return path.resolve(opts.workdir);
@@ -171,9 +195,12 @@ async function makeWorkdir(opts: BuildOptions, outer: Teardown): Promise<string>
   const parent = path.resolve(opts.tmpdir ?? "/var/tmp");
   if (isDryRun()) return path.join(parent, "ksimage-XXXXXX");
   const workdir = await mkdtemp(path.join(parent, "ksimage-"));
+  // The journal first: from now on a killed build is found and reaped by the next build or `ksimage cleanup`.
+  setJournal(new BuildJournal(workdir, ownerIdentity(), applianceDir));
   await chmod(workdir, 0o755);
   if (opts.keepWorkdir) {
     outer.defer("say where the kept work directory is", () => opts.log?.(`work directory kept: ${workdir}`));
+    outer.defer("drop the journal of the kept work directory", () => rm(path.join(workdir, JOURNAL_FILE), { force: true }));
   } else {
     outer.defer(`remove the work directory ${workdir}`, () => removeWorkdir(workdir));
   }
@@ -218,13 +245,18 @@ async function mapDisks(ctx: BuildContext): Promise<void> {
   }
 }
 
+// PVs, VGs and LVs with lvm2 (--driverloaded n without device-mapper), each LV reachable as a block device.
+async function makeLvm(ctx: BuildContext): Promise<void> {
+  ctx.volumes = await makeVolumes(ctx.plan.layout, ctx.mapped, ctx.devices, { deviceMapper: ctx.opts.mapMethod === "kpartx" || (ctx.opts.mapMethod === undefined && (await deviceMapperAvailable())), workdir: ctx.workdir });
+}
+
 async function makeAllFilesystems(ctx: BuildContext): Promise<void> {
-  await makeFilesystems(ctx.plan.layout, ctx.mapped, ctx.workdir, ctx.devices);
+  await makeFilesystems(ctx.plan.layout, ctx.mapped, ctx.workdir, ctx.devices, ctx.volumes);
 }
 
 async function mountAll(ctx: BuildContext): Promise<void> {
   if (!isDryRun()) await mkdir(ctx.root, { recursive: true, mode: 0o755 });
-  await mountTargets(ctx.plan.layout, ctx.mapped, ctx.root, ctx.devices);
+  await mountTargets(ctx.plan.layout, ctx.mapped, ctx.root, ctx.devices, ctx.volumes);
 }
 
 async function runPre(ctx: BuildContext): Promise<void> {
@@ -237,7 +269,11 @@ async function installTree(ctx: BuildContext): Promise<void> {
     return;
   }
   if (await restoreCachedTree(ctx.plan.treeCache, ctx.root, (line) => ctx.opts.log?.(line))) return;
+  // rpm runs the scriptlets chrooted into the tree, and they need /proc and /dev (dracut, systemctl preset) as in
+  // Anaconda; mmdebstrap mounts its own for dpkg's maintainer scripts and wants the tree to itself.
+  const guest = ctx.plan.packages?.backend === "dnf" ? await enterGuest(ctx) : undefined;
   const result = await installPackages({
+    ...(guest ? { guest } : {}),
     source: ctx.plan.packages,
     root: ctx.root,
     workdir: ctx.workdir,
@@ -253,13 +289,30 @@ async function installTree(ctx: BuildContext): Promise<void> {
 // After an install from packages (not a cache hit), keep its tree for the next build with the same key.
 async function cacheTree(ctx: BuildContext): Promise<void> {
   if (ctx.installed === undefined) return;
-  const stored = await storeCachedTree(ctx.plan.treeCache, ctx.root, ctx.plan.layout, ctx.installed, ctx.files);
+  const stored = await storeCachedTree(ctx.plan.treeCache, ctx.root, ctx.plan.layout, ctx.installed, ctx.files, ctx.guest?.mounts);
   if (stored?.warning) ctx.warnings.push(stored.line);
   else if (stored) ctx.opts.log?.(stored.line);
 }
 
+// Open the guest session (or complete the one a dnf install opened: the tree has its /etc now). Its undos are on
+// ctx.devices, newer than the mounts of the filesystems, so it is released before they are unmounted.
+async function enterGuest(ctx: BuildContext): Promise<GuestSession> {
+  if (ctx.guest !== undefined) {
+    await ctx.guest.provideFiles();
+    return ctx.guest;
+  }
+  const devices = Object.values(ctx.mapped).flatMap((m) => [m.device, ...Object.values(m.partitions)]);
+  ctx.guest = await openGuestSession(ctx.root, ctx.devices, { devices });
+  return ctx.guest;
+}
+
+function guestOf(ctx: BuildContext): GuestSession {
+  if (ctx.guest === undefined) throw new KsimageError("the guest session is not open");
+  return ctx.guest;
+}
+
 async function configure(ctx: BuildContext): Promise<void> {
-  ctx.warnings.push(...(await configureSystem({ ks: ctx.plan.ks, root: ctx.root, teardown: ctx.devices, ...(ctx.opts.log ? { log: ctx.opts.log } : {}) })));
+  ctx.warnings.push(...(await configureSystem({ ks: ctx.plan.ks, root: ctx.root, guest: guestOf(ctx), teardown: ctx.devices, ...(ctx.opts.log ? { log: ctx.opts.log } : {}) })));
 }
 
 async function bootloader(ctx: BuildContext): Promise<void> {
@@ -269,6 +322,7 @@ async function bootloader(ctx: BuildContext): Promise<void> {
     layout: ctx.plan.layout,
     plan: ctx.plan.bootloader,
     root: ctx.root,
+    guest: guestOf(ctx),
     devices: ctx.mapped,
     rawFiles,
     teardown: ctx.devices,
@@ -277,11 +331,11 @@ async function bootloader(ctx: BuildContext): Promise<void> {
 }
 
 async function runPost(ctx: BuildContext): Promise<void> {
-  ctx.warnings.push(...(await runPostScripts(ctx.plan.ks, ctx.root, { teardown: ctx.devices })));
+  ctx.warnings.push(...(await runPostScripts(ctx.plan.ks, guestOf(ctx), { teardown: ctx.devices })));
 }
 
 async function relabel(ctx: BuildContext): Promise<void> {
-  ctx.warnings.push(...(await relabelSystem({ ks: ctx.plan.ks, root: ctx.root, teardown: ctx.devices })));
+  ctx.warnings.push(...(await relabelSystem({ ks: ctx.plan.ks, root: ctx.root, guest: guestOf(ctx), teardown: ctx.devices })));
 }
 
 // No image carries SSH host keys or a machine ID; before %post, so %post can still add keys on purpose.
@@ -295,7 +349,8 @@ async function removeIdentity(ctx: BuildContext): Promise<void> {
 async function reproducibleTree(ctx: BuildContext): Promise<void> {
   if (ctx.plan.epoch === null || isDryRun()) return;
   const removed = await removeVolatile(ctx.root);
-  await run(clampTimesArgs(ctx.root, ctx.plan.layout.mounts.map((m) => m.mountpoint), ctx.plan.epoch), { reason: "clamp the times of the tree to SOURCE_DATE_EPOCH" });
+  const mounts = ctx.plan.layout.mounts;
+  await run(clampTimesArgs(ctx.root, mounts.map((m) => m.mountpoint), ctx.plan.epoch, mounts.map((m) => m.fstype)), { reason: "clamp the times of the tree to SOURCE_DATE_EPOCH" });
   getLogger().info({ removed }, `reproducible tree: ${removed.length} volatile files removed, times clamped to ${ctx.plan.epoch}`);
 }
 

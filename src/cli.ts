@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 // Entry point of the `ksimage` binary.
 import { main } from "./cli/main.js";
+import { enableBuildNamespace } from "./run/namespace.js";
+
+enableBuildNamespace();
 
 process.exitCode = await main(process.argv.slice(2));

@@ -1,6 +1,7 @@
 // From a parsed kickstart to the BuildPlan: everything decided before a disk is touched, as pure data.
 import path from "node:path";
 import { PlanError } from "./errors.js";
+import { checkOptionStates } from "./faithful/check.js";
 import { planBootloader } from "./installer/bootloader/plan.js";
 import type { BootloaderPlan, Firmware } from "./installer/bootloader/types.js";
 import { choosePackageSource, type SourceOptions } from "./installer/source.js";
@@ -56,6 +57,8 @@ export interface BuildPlan {
   /** Raw disk images the disk steps write (the output stage converts them). */
   outputs: OutputPlan[];
   output: OutputSettings;
+  /** What plan and build say about options that have no effect on an image (file:line: option: reason). */
+  warnings: string[];
   /** SOURCE_DATE_EPOCH of a reproducible build (null: an ordinary build). */
   epoch: number | null;
 }
@@ -121,22 +124,26 @@ export function buildPlan(ks: Kickstart, opts: PlanOptions = {}): BuildPlan {
   if (!/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(name)) {
     throw new PlanError(`appliance name "${name}" is not usable as a file name`, undefined, "use letters, digits, '.', '_', '+' and '-'");
   }
+  // Refusals come first, before any other check: they name the line that asked for what is missing.
+  const warnings = checkOptionStates(ks);
   const outdir = path.resolve(opts.outdir ?? ".");
   const applianceDir = path.join(outdir, name);
-  const layout = planLayout(ks, { ...opts, name });
+  const output = { ...DEFAULT_OUTPUT, ...opts.output };
+  const layout = planLayout(ks, { ...opts, memoryMiB: output.memoryMiB, applianceName: name });
   const outputs = layout.disks.map((d) => ({ disk: d.name, format: "raw" as const, path: path.join(applianceDir, `${name}-${d.name}.raw`) }));
   const bootloader = planBootloader(ks, layout, opts.firmware ? { firmware: opts.firmware } : {});
-  const output = { ...DEFAULT_OUTPUT, ...opts.output };
   const treeCache: TreeCachePlan = { status: "off", reason: "no --cache DIR" };
   const epoch = opts.seed !== undefined && /^\d+$/.test(opts.seed) ? Number(opts.seed) : null;
-  return { name, kickstart: ks.file, ks, outdir, applianceDir, layout, source: planSource(ks), packages: null, bootloader, treeCache, outputs, output, epoch };
+  return { name, kickstart: ks.file, ks, outdir, applianceDir, layout, source: planSource(ks), packages: null, bootloader, treeCache, outputs, output, warnings, epoch };
 }
 
 /** The whole plan, with the package source and the root-tree cache resolved (the one step that reads repository metadata). */
 export async function planAppliance(ks: Kickstart, opts: PlanOptions = {}): Promise<BuildPlan> {
   const plan = buildPlan(ks, opts);
   const packages = plan.source.kind === "liveimg" ? null : await choosePackageSource(ks, opts.sources ?? {});
+  // Some options are applied by one backend only (repo --proxy by dnf): check again once it is known.
+  const warnings = packages === null ? plan.warnings : checkOptionStates(ks, packages.backend);
   const treeCache = await planTreeCache(packages, opts.treeCache ?? "none", plan.layout);
   if (packages === null) return { ...plan, treeCache };
-  return { ...plan, packages, treeCache, source: { kind: "packages", backend: packages.backend } };
+  return { ...plan, packages, treeCache, warnings, source: { kind: "packages", backend: packages.backend } };
 }

@@ -74,9 +74,9 @@ function program(): Command {
       "after",
       "\nOutputs: <outdir>/<name>/<name>-sda.<ext> (one per disk), <name>.xml (virt-image), SHA256SUMS. Needs root.\n" +
         "Exit status: 0 done, 1 the build failed, 2 a usage error.\n" +
-        "\nExamples:\n" +
-        "  sudo appliance-creator -c examples/appliance-creator-style.ks -n app -f qcow2 -o out --checksum\n" +
-        "  sudo appliance-creator -c https://example.org/appliance.ks -f raw -p tar.xz -o out",
+        "\nExamples (as root; from another account, through sudo):\n" +
+        "  appliance-creator -c examples/appliance-creator-style.ks -n app -f qcow2 -o out --checksum\n" +
+        "  appliance-creator -c https://example.org/appliance.ks -f raw -p tar.xz -o out",
     )
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });

@@ -8,6 +8,7 @@ import { KsimageError, UsageError } from "../errors.js";
 import { FORMAT_NAMES, PACKAGE_KINDS, type CompressChoice, type FormatName, type PackageKind } from "../output/index.js";
 import type { BuildPlan, OutputSettings } from "../plan.js";
 import { createLogger, setLogger } from "../run/index.js";
+import { startBuildProcess } from "./build-process.js";
 import { reportBoot } from "./boot.js";
 import { collect, treeCacheChoice } from "./options.js";
 import { createProgress } from "./progress.js";
@@ -42,7 +43,7 @@ export function requireRoot(uid: number | undefined = process.getuid?.()): void 
   if (uid === 0) return;
   throw new KsimageError(
     "ksimage build must run as root: it attaches loop devices and mounts filesystems",
-    "run it with sudo; ksimage validate, inspect, plan and doctor work without root",
+    "run it as root (from another account: through sudo); ksimage validate, inspect, plan and doctor work without root",
   );
 }
 
@@ -105,7 +106,7 @@ export function buildSummary(plan: BuildPlan, result: BuildResult, seconds: numb
     seconds,
     outputs: (result.report?.files ?? []).map((f) => ({ path: f.path, kind: f.kind, format: f.format ?? null, bytes: f.bytes, allocatedBytes: f.allocatedBytes, sha256: hashes.get(path.basename(f.path)) ?? null })),
     steps: result.steps,
-    warnings: [...plan.layout.warnings, ...result.warnings],
+    warnings: [...plan.warnings, ...plan.layout.warnings, ...result.warnings],
     treeCache: { status: plan.treeCache.status, reason: plan.treeCache.reason },
     // ksimage's own process (the tools it runs are not in these figures).
     process: { maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), cpuSeconds: Number((process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6).toFixed(2)) },
@@ -118,6 +119,9 @@ export async function buildFromFile(file: string, opts: BuildCliOptions, err: (s
   const say = (s: string) => progress.line(s.replace(/\n$/, ""));
   const output = outputSettings(opts);
   requireRoot();
+  // Reap dead builds' leftovers, then (from the real CLI) run the build itself in its own namespaces.
+  const supervised = await startBuildProcess(opts.tmpdir ?? "/var/tmp", say);
+  if (supervised !== undefined) return supervised;
   const started = Date.now();
   const plan = await planFromFile(file, opts, {
     output,
@@ -129,8 +133,9 @@ export async function buildFromFile(file: string, opts: BuildCliOptions, err: (s
     },
   });
   const logfile = path.resolve(opts.logfile ?? path.join(plan.applianceDir, `${plan.name}-build.log`));
-  setLogger(createLogger({ file: logfile }));
+  setLogger(createLogger({ file: logfile }), logfile);
   say(`building ${plan.name} (log: ${logfile})\n`);
+  for (const w of plan.warnings) say(`warning: ${w}\n`);
   for (const w of plan.layout.warnings) say(`warning: ${w}\n`);
   const result = await buildAppliance(plan, {
     tmpdir: opts.tmpdir,
@@ -187,7 +192,7 @@ export function registerBuild(program: Command): void {
     .option("--source-date-epoch <seconds>", "build reproducibly with this clock: the same kickstart and package versions give the same bytes (default: $SOURCE_DATE_EPOCH)")
     .addHelpText(
       "after",
-      "\nExamples:\n  sudo ksimage build examples/debian-minimal.ks --outdir out -f qcow2 --boot-test\n  sudo ksimage build appliance.ks -o out -f qcow2 -f vmdk --disk-size sda=4G --json",
+      "\nExamples:\n  ksimage build examples/debian-minimal.ks --outdir out -f qcow2 --boot-test\n  ksimage build appliance.ks -o out -f qcow2 -f vmdk --disk-size sda=4G --json\n(as root; from another account, through sudo)",
     )
     .action(async (file: string, opts: BuildCliOptions) => {
       process.exitCode = await buildFromFile(file, opts);

@@ -1,9 +1,12 @@
 // `ksimage doctor [KS]`: which host tools and capabilities a build needs, which are missing, and what to install.
 import type { Command } from "commander";
 import { buildTools } from "../build-tools.js";
+import { describeLeftover, scanLeftovers } from "../cleanup/leftovers.js";
 import { checkHost } from "../host.js";
 import { toolPackages, which } from "../run/index.js";
+import { DEFAULT_TMPDIR } from "./cleanup.js";
 import { EXIT_FAILED, EXIT_OK } from "./errors.js";
+import { collect } from "./options.js";
 import { planFromFile } from "./plan.js";
 
 /** Tools any ksimage build may use, by stage, with the reason (used when no kickstart is given). */
@@ -38,7 +41,7 @@ export const ALL_TOOLS: readonly { tool: string; reason: string; optional?: bool
 ];
 
 /** Run the checks and print the report; returns the exit code (1 when something required is missing). */
-export async function doctor(file: string | undefined, out: (s: string) => void): Promise<number> {
+export async function doctor(file: string | undefined, out: (s: string) => void, tmpdirs: readonly string[] = [DEFAULT_TMPDIR]): Promise<number> {
   const needs = file ? (await buildTools(await planFromFile(file, {}))).map((n) => ({ ...n, optional: false })) : ALL_TOOLS;
   let failed = false;
   out(file ? `tools the build of ${file} runs:\n` : "tools ksimage builds may run:\n");
@@ -54,8 +57,14 @@ export async function doctor(file: string | undefined, out: (s: string) => void)
     if (!c.ok && c.required) failed = true;
     out(`  ${c.ok ? "ok     " : c.required ? "MISSING" : "absent "} ${c.name.padEnd(20)} ${c.detail}${c.ok ? "" : `; without it: ${c.without}`}\n`);
   }
-  out(failed ? "\nsomething a build needs is missing (see MISSING above); scripts/setup.sh installs every tool\n" : "\nready to build\n");
-  return failed ? EXIT_FAILED : EXIT_OK;
+  // Leftovers of killed builds hold loop devices and disk space, and a next build of the same name would meet them.
+  const scan = await scanLeftovers(tmpdirs);
+  out(`leftovers of killed builds (in ${tmpdirs.join(", ")}):\n`);
+  out(scan.dead.length === 0 ? "  ok      none\n" : scan.dead.map((l) => describeLeftover(l).map((s) => `  ${s}\n`).join("")).join(""));
+  if (failed) out("\nsomething a build needs is missing (see MISSING above); scripts/setup.sh installs every tool\n");
+  else if (scan.dead.length > 0) out(`\nnot ready: ${scan.dead.length} killed build(s) left things behind; ksimage cleanup removes them\n`);
+  else out("\nready to build\n");
+  return failed || scan.dead.length > 0 ? EXIT_FAILED : EXIT_OK;
 }
 
 /** Register the doctor command. */
@@ -64,8 +73,9 @@ export function registerDoctor(program: Command): void {
     .command("doctor")
     .description("check this host: the tools a build needs (with the Debian and Fedora packages), root, loop devices, device-mapper, KVM")
     .argument("[kickstart]", "check only what building this kickstart needs")
+    .option("--tmpdir <dir>", `where builds make their work directories, for leftovers of killed builds (repeatable; default ${DEFAULT_TMPDIR})`, collect)
     .addHelpText("after", "\nExamples:\n  ksimage doctor\n  ksimage doctor examples/debian-minimal.ks")
-    .action(async (file: string | undefined) => {
-      process.exitCode = await doctor(file, (s) => process.stdout.write(s));
+    .action(async (file: string | undefined, opts: { tmpdir?: string[] }) => {
+      process.exitCode = await doctor(file, (s) => process.stdout.write(s), opts.tmpdir?.length ? opts.tmpdir : [DEFAULT_TMPDIR]);
     });
 }

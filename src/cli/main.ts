@@ -5,6 +5,7 @@ import { UsageError } from "../errors.js";
 import { registerBoot } from "./boot.js";
 import { registerBuild } from "./build.js";
 import { registerCache } from "./cache.js";
+import { registerCleanup } from "./cleanup.js";
 import { registerConvert } from "./convert.js";
 import { registerDiff } from "./diff.js";
 import { registerDoctor } from "./doctor.js";
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerConvert(program);
   registerBoot(program);
   registerCache(program);
+  registerCleanup(program);
   registerDiff(program);
   return program;
 }

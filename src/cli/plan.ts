@@ -47,6 +47,33 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join("  ").trimEnd()).join("\n");
 }
 
+/** The LVM part of the plan: each VG's extent size and PVs, each LV's extents on its PV and byte offset. */
+function formatVolumeGroups(plan: BuildPlan): string[] {
+  const out: string[] = [];
+  for (const vg of plan.layout.volumeGroups) {
+    const ext = vg.extentBytes;
+    out.push("", `volume group ${vg.name}: extent size ${mib(ext)}, ${vg.extents} extents (${mib(vg.extents * ext)}), ${vg.reservedExtents} reserved, ${vg.freeExtents} free`);
+    for (const pv of vg.pvs) out.push(`  PV ${pv.ksName}: disk ${pv.disk} partition ${pv.partition} at byte ${pv.offsetBytes}, pe_start ${mib(pv.peStartBytes)}, ${pv.extents} extents`);
+    const rows = [["lv", "pv", "first", "extents", "size", "offset", "fs", "label", "mountpoint", "uuid"]];
+    for (const lv of vg.lvs) {
+      rows.push([
+        lv.name,
+        lv.segments.map((s) => vg.pvs[s.pv]!.ksName).join("+"),
+        lv.segments.map((s) => String(s.firstExtent)).join("+"),
+        String(lv.extents),
+        mib(lv.sizeBytes),
+        lv.offsetBytes === null ? "-" : String(lv.offsetBytes),
+        lv.filesystem?.fstype ?? "-",
+        lv.filesystem?.label ?? "-",
+        lv.mountpoint ?? (lv.role === "swap" ? "swap" : "-"),
+        lv.filesystem?.uuid ?? "-",
+      ]);
+    }
+    out.push(table(rows).split("\n").map((l) => `  ${l}`).join("\n"));
+  }
+  return out;
+}
+
 /** The human-readable plan. */
 export function formatPlan(plan: BuildPlan): string {
   const out: string[] = [`appliance ${plan.name} from ${plan.kickstart}`];
@@ -71,6 +98,7 @@ export function formatPlan(plan: BuildPlan): string {
     }
     out.push(table(rows));
   }
+  out.push(...formatVolumeGroups(plan));
   out.push("", "mount order: " + plan.layout.mounts.map((m) => m.mountpoint + (m.options.length ? ` (${m.options.join(",")})` : "")).join(", "));
   out.push("", "/etc/fstab:", ...plan.layout.fstab.map((l) => "  " + l));
   const src =
@@ -83,9 +111,10 @@ export function formatPlan(plan: BuildPlan): string {
   }
   out.push("", "boot loader:", ...describeBootloader(plan.bootloader).map((l) => "  " + l));
   out.push("", `outputs: ${plan.output.formats.join(", ")} (compression: ${plan.output.compress}), ${plan.output.vcpu} vCPU, ${plan.output.memoryMiB} MiB`);
-  if (plan.layout.needsDeviceMapper) out.push("needs device-mapper: yes (LVM)");
+  if (plan.layout.needsDeviceMapper) out.push(...plan.layout.deviceMapperReasons.map((r) => `needs device-mapper: ${r}`));
   out.push("raw disks:", ...plan.outputs.map((o) => `  ${o.path}`));
   for (const w of plan.layout.warnings) out.push(`warning: ${w}`);
+  for (const w of plan.warnings) out.push(`warning: ${w}`);
   return out.join("\n") + "\n";
 }
 

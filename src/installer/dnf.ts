@@ -5,8 +5,8 @@ import path from "node:path";
 import { PlanError } from "../errors.js";
 import { unmount } from "../partition/mount.js";
 import { isDryRun, run, type Teardown } from "../run/index.js";
-import { bindMountArgs, withChroot } from "./chroot.js";
 import { chooseRpmDbPath, dnfConfig, repoSection, rpmMacros, type GuestRpmDb } from "./dnf-config.js";
+import { withGuestSession, type GuestSession } from "./guest/session.js";
 import { readOsRelease } from "./host-sources.js";
 import type { DnfSource, InstalledPackage, InstallProgress, PackageSelection } from "./types.js";
 
@@ -33,6 +33,8 @@ export interface DnfInstallContext {
   onOutput?: (line: string) => void;
   /** One human line when the install enters a phase people wait through (downloading, building the initramfs). */
   onPhase?: (text: string) => void;
+  /** The build's guest session, open on the root: rpm's scriptlets run in it. Without one, dnf opens its own for the install. */
+  guest?: GuestSession;
 }
 
 const GROUP_TYPES: Record<PackageSelection["groups"][number]["include"], string> = {
@@ -136,7 +138,7 @@ export async function installWithDnf(source: DnfSource, ctx: DnfInstallContext):
   }
   const base = dnfBaseArgs(source, paths, releasever, ctx.cacheDir !== undefined);
   await withCacheMount(ctx, dir, async () =>
-    withChroot(ctx.root, ctx.teardown, async () => {
+    inGuest(ctx, async () => {
       const withCore = source.selection.core && !source.selection.groups.some((g) => g.name === "core") && (await hasGroup(base, env, "core"));
       let done = 0;
       for (const argv of dnfInstallCommands(base, source.selection, withCore)) {
@@ -156,6 +158,12 @@ export async function installWithDnf(source: DnfSource, ctx: DnfInstallContext):
   if (!isDryRun()) await writeInstalledRepos(source, ctx.root);
   const { stdout } = await run(rpmQueryArgs(ctx.root, dbpath), { env, reason: "list the installed packages" });
   return parsePackageList(stdout);
+}
+
+// Run FN with the build's guest session open on the root, or with one of its own for the time of FN.
+async function inGuest<T>(ctx: DnfInstallContext, fn: () => Promise<T>): Promise<T> {
+  if (ctx.guest !== undefined) return fn();
+  return withGuestSession(ctx.root, ctx.teardown, fn);
 }
 
 // Where the host's rpm would put the database with our private HOME ("" if rpm cannot say).
@@ -179,7 +187,7 @@ async function withCacheMount<T>(ctx: DnfInstallContext, dir: string, fn: () => 
   const handle = ctx.teardown.defer(`unmount the dnf cache at ${target}`, () => unmount(target));
   try {
     if (!isDryRun()) for (const d of [cache, target]) await mkdir(d, { recursive: true });
-    await run(bindMountArgs(cache, target), { reason: "keep dnf's cache outside the image" });
+    await run(["mount", "--bind", cache, target], { reason: "keep dnf's cache outside the image" });
     return await fn();
   } finally {
     await unmount(target);
@@ -200,7 +208,6 @@ export function dnfTools(): { tool: string; reason: string }[] {
   return [
     { tool: "dnf", reason: "install the packages of %packages from RPM repositories" },
     { tool: "rpm", reason: "find and read the installed system's rpm database" },
-    { tool: "chroot", reason: "run programs inside the installed system" },
-    { tool: "mount", reason: "bind /proc, /sys and /dev into the installed system" },
+    { tool: "mount", reason: "keep dnf's cache outside the image (a bind mount)" },
   ];
 }

@@ -2,24 +2,32 @@
 import { appendFile, chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { ToolError } from "../errors.js";
+import { InternalError, ToolError } from "../errors.js";
 import type { Kickstart, Script } from "../kickstart/model.js";
-import { getLogger, isDryRun, run, tailLines, which, type Teardown } from "../run/index.js";
+import { getLogFile, getLogger, isDryRun, run, tailLines, which, type RunOptions, type RunResult, type Teardown } from "../run/index.js";
 import { guestDir, guestExecutable, resolveInRoot } from "./configure/guest.js";
+import type { GuestSession } from "./guest/session.js";
 
 export type ScriptType = Script["type"];
 
-/** A script with --erroronfail that failed: the build stops (and unwinds). */
+/** How many lines of a failed script's own output its error shows. */
+export const SCRIPT_TAIL_LINES = 20;
+
+/** A script with --erroronfail that failed: the build stops (and unwinds). Its stderrTail is the script's own output (both streams). */
 export class ScriptError extends ToolError {
   readonly script: { type: ScriptType; file: string; line: number };
-  constructor(message: string, script: Script, info: { argv: string[]; exitCode?: number; stderrTail?: string[] }) {
-    super(message, info, `the script has --erroronfail; its output is in the build log${script.logfile ? ` and in ${script.logfile}` : ""}`);
+  constructor(message: string, script: Script, info: { argv: string[]; exitCode?: number; stderrTail?: string[] }, logFile?: string) {
+    super(message, info, scriptFailureHint(script, info.stderrTail?.length ?? 0, logFile));
     this.script = { type: script.type, file: script.file, line: script.lineno };
   }
 }
 
-/** PATH inside the guest: the host's PATH means nothing there. */
-export const CHROOT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+// Where the whole output of a failed script is, and what the error shows of it.
+export function scriptFailureHint(script: Script, shown: number, logFile?: string): string {
+  const where = [`the build log${logFile ? ` ${logFile}` : ""}`, ...(script.logfile ? [script.logfile] : [])].join(" and in ");
+  const lines = shown === 0 ? "it printed nothing" : `above are the last ${shown} lines it printed`;
+  return `the script has --erroronfail; ${lines}; its whole output is in ${where}`;
+}
 
 /** Every exit code except 0: a failing script is reported here, not by the runner. */
 const FAILURE_CODES = Array.from({ length: 255 }, (_, i) => i + 1);
@@ -36,9 +44,9 @@ export const postScripts = (ks: Kickstart): Script[] => scriptsOfType(ks, "post"
 // %onerror scripts (and the deprecated %traceback), for a build that failed.
 export const onErrorScripts = (ks: Kickstart): Script[] => scriptsOfType(ks, "onerror", "traceback");
 
-// The argv of a script run inside the guest: chroot ROOT INTERPRETER /tmp/ks-script-N.
-export function chrootScriptArgs(root: string, interpreter: string, guestFile: string): string[] {
-  return ["chroot", root, interpreter, guestFile];
+// The argv of a script run inside the guest (by the guest session): INTERPRETER /tmp/ks-script-N.
+export function guestScriptArgs(interpreter: string, guestFile: string): string[] {
+  return [interpreter, guestFile];
 }
 
 // The argv of a script run on the build host.
@@ -55,8 +63,10 @@ export function scriptLabel(s: Script): string {
 /** Where and how scripts run. */
 export interface ScriptRunOptions {
   teardown: Teardown;
-  /** The installed root: needed by %post (and given to --nochroot and %pre-install scripts as INSTALL_ROOT). */
+  /** The installed root: needed by %post (and given to --nochroot scripts as INSTALL_ROOT and ANA_INSTALL_PATH). */
   root?: string;
+  /** The session open on root, where chrooted %post scripts run. */
+  guest?: GuestSession;
   /** Each output line, e.g. for a progress display; the build log gets them in any case. */
   onOutput?: (line: string, script: Script) => void;
 }
@@ -76,13 +86,20 @@ export function runPreScripts(ks: Kickstart, opts: ScriptRunOptions): Promise<st
   return runScripts(preScripts(ks), opts);
 }
 
-// %post: in the guest at ROOT (or on the host with --nochroot and INSTALL_ROOT=ROOT).
-export function runPostScripts(ks: Kickstart, root: string, opts: ScriptRunOptions): Promise<string[]> {
-  return runScripts(postScripts(ks), { ...opts, root });
+// %post: in the GUEST session (or on the host with --nochroot and INSTALL_ROOT=ANA_INSTALL_PATH=its root).
+export function runPostScripts(ks: Kickstart, guest: GuestSession, opts: ScriptRunOptions): Promise<string[]> {
+  return runScripts(postScripts(ks), { ...opts, root: guest.root, guest });
+}
+
+/** The environment a --nochroot %post adds to ksimage's: the root, under livecd-creator's name and Anaconda's. */
+export function nochrootEnv(root: string): Record<string, string> {
+  return { INSTALL_ROOT: root, ANA_INSTALL_PATH: root };
 }
 
 interface Prepared {
   argv: string[];
+  /** How the argv runs: in the guest session or on the host. */
+  exec: (argv: string[], opts: RunOptions) => Promise<RunResult>;
   env: Record<string, string>;
   cwd: string;
   /** Host path of the script file, removed afterwards. */
@@ -94,6 +111,11 @@ function runsInChroot(s: Script, root: string | undefined): root is string {
   return s.type === "post" && s.inChroot && root !== undefined;
 }
 
+function sessionOf(opts: ScriptRunOptions): GuestSession {
+  if (opts.guest === undefined) throw new InternalError("a chrooted %post was run without the guest session");
+  return opts.guest;
+}
+
 // Write the script where it will run and work out its argv; the file's removal is registered at once.
 async function prepare(s: Script, n: number, opts: ScriptRunOptions, hostDir: () => Promise<string>): Promise<Prepared> {
   const name = `ks-script-${n}`;
@@ -101,16 +123,16 @@ async function prepare(s: Script, n: number, opts: ScriptRunOptions, hostDir: ()
     const root = opts.root;
     const tmp = isDryRun() ? path.join(root, "tmp") : await guestTmp(root);
     const found = isDryRun() || (await guestHasInterpreter(root, s.interp));
-    return { argv: chrootScriptArgs(root, s.interp, `/tmp/${name}`), env: { PATH: CHROOT_PATH }, cwd: "/", file: path.join(tmp, name), missing: found ? undefined : "in the guest" };
+    const guest = sessionOf(opts);
+    return { argv: guestScriptArgs(s.interp, `/tmp/${name}`), exec: (argv, o) => guest.run(argv, o), env: {}, cwd: "/", file: path.join(tmp, name), missing: found ? undefined : "in the guest" };
   }
   const file = path.join(await hostDir(), name);
-  const env: Record<string, string> = {};
-  if (opts.root !== undefined && s.type !== "pre") env.INSTALL_ROOT = opts.root;
+  const env: Record<string, string> = opts.root !== undefined && s.type !== "pre" ? nochrootEnv(opts.root) : {};
   // appliance-creator ran --nochroot scripts from the directory it was started in; never from inside the image.
   const here = process.cwd();
   const inside = opts.root !== undefined && (here === opts.root || here.startsWith(`${opts.root}/`));
   const found = isDryRun() || (await which(s.interp)) !== undefined;
-  return { argv: hostScriptArgs(s.interp, file), env, cwd: inside ? "/" : here, file, missing: found ? undefined : "on the build host" };
+  return { argv: hostScriptArgs(s.interp, file), exec: (argv, o) => run(argv, o), env, cwd: inside ? "/" : here, file, missing: found ? undefined : "on the build host" };
 }
 
 // The guest's /tmp, created world-writable and sticky if the tree has none.
@@ -152,7 +174,7 @@ async function runScript(s: Script, n: number, opts: ScriptRunOptions): Promise<
       log.info({ script: label, stream }, line);
       opts.onOutput?.(line, s);
     };
-    const result = await run(p.argv, {
+    const result = await p.exec(p.argv, {
       cwd: p.cwd,
       env: p.env,
       allowExitCodes: FAILURE_CODES,
@@ -161,7 +183,7 @@ async function runScript(s: Script, n: number, opts: ScriptRunOptions): Promise<
       reason: `run ${label}`,
     });
     if (result.exitCode === 0) return undefined;
-    return fail(s, label, `failed with exit code ${result.exitCode}`, p.argv, result.exitCode, tailLines(result.stderr));
+    return fail(s, label, `failed with exit code ${result.exitCode}`, p.argv, result.exitCode, tailLines(output.join("\n"), SCRIPT_TAIL_LINES));
   } finally {
     if (s.logfile !== null && !isDryRun()) await writeScriptLog(s, opts.root, output);
     await removeFiles(p.file, hostTmp);
@@ -171,7 +193,7 @@ async function runScript(s: Script, n: number, opts: ScriptRunOptions): Promise<
 
 function fail(s: Script, label: string, what: string, argv: string[], exitCode: number, stderrTail: string[]): string {
   const message = `${label} ${what}`;
-  if (s.errorOnFail) throw new ScriptError(message, s, { argv, exitCode, stderrTail });
+  if (s.errorOnFail) throw new ScriptError(message, s, { argv, exitCode, stderrTail }, getLogFile());
   getLogger().warn({ script: label, exitCode }, `${message} (no --erroronfail: the build goes on)`);
   return `${message}; the build goes on (the script has no --erroronfail)`;
 }

@@ -2,6 +2,7 @@
 import { KickstartError, type SourcePos } from "../errors.js";
 import type { Kickstart } from "./model.js";
 import { KsOptionParser, OptionError, type OptionSpec, type ParseResult } from "./options.js";
+import { recordOptions, type LineUsage } from "./usage.js";
 
 /** What a command handler sees: the line, its position, and the model to fill in. */
 export interface CommandContext {
@@ -37,8 +38,8 @@ export interface CommandDef {
   summary: string;
   /** Options, for parsing and for generated documentation. */
   options: readonly OptionSpec[];
-  /** How ksimage uses the command when it builds (`used`, `accepted`: parsed but without effect on an image). */
-  support: "used" | "accepted" | "removed";
+  /** pykickstart's RemovedCommand: an error, or a warning with --lenient. What the build does with a command is in src/faithful/. */
+  removed?: true;
   /** Apply one line of this command to the model. Throw through ctx.error for bad input. */
   handle(ctx: CommandContext): void;
   /** Render the model's part for this command back to kickstart lines (round trip). */
@@ -53,8 +54,10 @@ export function makeContext(init: {
   line: string;
   pos: SourcePos;
   lenient: boolean;
+  /** Where the options this line gives are recorded (the option-state rule reads them). */
+  usage?: LineUsage;
 }): CommandContext {
-  const { ks, word, args, line, pos, lenient } = init;
+  const { ks, word, args, line, pos, lenient, usage } = init;
   const error = (message: string): never => {
     throw new KickstartError(message, pos, word);
   };
@@ -76,6 +79,7 @@ export function makeContext(init: {
       const parser = new KsOptionParser(word, [...options]);
       try {
         const r = known ? parser.parseKnownArgs(words) : parser.parseArgs(words);
+        if (usage) recordOptions(usage, r.given);
         for (const w of r.warnings) warn(w.message.replace("%LINE%", String(pos.line)), w.category);
         return r;
       } catch (e) {

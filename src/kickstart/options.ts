@@ -50,6 +50,8 @@ export interface ParseResult {
   extra: string[];
   /** Options given on the line, by dest, in order (for "was it written?" questions). */
   seen: Set<string>;
+  /** The specs the line gave, options and positionals, in order (the option-state rule reads them). */
+  given: OptionSpec[];
   warnings: OptionWarning[];
 }
 
@@ -243,6 +245,7 @@ export class KsOptionParser {
   parseKnownArgs(args: string[]): ParseResult {
     const ns: Record<string, unknown> = {};
     const seen = new Set<string>();
+    const given: OptionSpec[] = [];
     const warnings: OptionWarning[] = [];
     for (const s of this.live) {
       if (!(s.dest in ns)) {
@@ -308,6 +311,7 @@ export class KsOptionParser {
           const strings = stripDashDash(args.slice(idx, idx + len));
           this.take(ns, spec, strings);
           seen.add(spec.dest);
+          if (strings.length > 0) given.push(spec);
           idx += len;
         }
         posIndex += n;
@@ -354,6 +358,7 @@ export class KsOptionParser {
       }
       this.take(ns, spec, strings);
       seen.add(spec.dest);
+      given.push(spec);
       if (spec.deprecated) {
         warnings.push({
           category: "KickstartDeprecationWarning",
@@ -372,7 +377,7 @@ export class KsOptionParser {
       s.names.length ? s.required === true : s.nargs !== "?" && !(s.nargs === "*" && s.default !== undefined);
     const missing = this.live.filter((s) => isRequired(s) && !seen.has(s.dest)).map((s) => this.label(s));
     if (missing.length) throw new OptionError(`the following arguments are required: ${missing.join(", ")}`);
-    return { ns, extra: extras, seen, warnings };
+    return { ns, extra: extras, seen, given, warnings };
   }
 
   /** argparse's parse_args: like parseKnownArgs, but any unknown word is an error. */

@@ -11,6 +11,7 @@ import { commands } from "./commands/index.js";
 import { isBlankOrComment, LexError, shlexSplit, splitLines } from "./lexer.js";
 import { emptyKickstart, type Kickstart, type KsWarning } from "./model.js";
 import { sections, type SectionHandler } from "./sections.js";
+import { linesOf, recordLine } from "./usage.js";
 
 export interface ParseOptions {
   /** Turn removed commands (install, auth, ...) into warnings instead of errors. */
@@ -99,7 +100,14 @@ class KickstartReader {
 
   private lastLineCount = 0;
 
+  /** Record a directive line (%include, %ksappend) for the option-state rule. */
+  private directive(word: string, line: number): void {
+    const pos = this.pos(line);
+    recordLine(this.ks, { command: word, word, file: pos.file, line, includeStack: pos.includeStack });
+  }
+
   private include(arg: string, line: number): void {
+    this.directive("%include", line);
     this.ks.includes.push(arg);
     if (this.stack.length >= this.opts.maxIncludeDepth) {
       this.fail(`%include nested deeper than ${this.opts.maxIncludeDepth} levels (recursive %include of ${arg}?)`, line, "%include");
@@ -139,9 +147,11 @@ class KickstartReader {
       const py: Record<string, string> = { ENOENT: "[Errno 2] No such file or directory", EACCES: "[Errno 13] Permission denied", EISDIR: "[Errno 21] Is a directory" };
       const known = err.code === undefined ? undefined : py[err.code];
       const why = known ? `${known}: '${display}'` : err.message;
-      if (includedAt > 0 && !this.opts.missingIncludeIsFatal) {
+      if (includedAt > 0) {
+        // A missing %include is reported at the %include line, in the including file.
         this.stack.pop();
-        return;
+        if (!this.opts.missingIncludeIsFatal) return;
+        this.fail(`Unable to open input kickstart file: Error opening file: ${why}`, includedAt, "%include");
       }
       this.fail(`Unable to open input kickstart file: Error opening file: ${why}`, 0);
     }
@@ -170,7 +180,7 @@ class KickstartReader {
       if (!args[1]) this.fail("%include needs a file name", lineno, "%include");
       return this.include(args[1], lineno);
     }
-    if (word === "%ksappend") return;
+    if (word === "%ksappend") return this.directive("%ksappend", lineno);
     if (word.startsWith("%")) return this.openSection(word, args, raw, lineno);
     this.runCommand(word, args, raw, lineno);
   }
@@ -178,7 +188,11 @@ class KickstartReader {
   private openSection(word: string, args: string[], raw: string, lineno: number): void {
     const def = sections.get(word);
     if (!def) this.fail(`Unknown kickstart section: ${word}`, lineno, word);
-    const ctx = makeContext({ ks: this.ks, word, args: args.slice(1), line: raw, pos: this.pos(lineno), lenient: this.opts.lenient });
+    const pos = this.pos(lineno);
+    const usage = recordLine(this.ks, { command: word, word, file: pos.file, line: lineno, includeStack: pos.includeStack });
+    // An addon's state depends on which addon it is: its name is recorded as a positional.
+    if (word === "%addon" && args[1] !== undefined) usage.options.push(`<${args[1]}>`);
+    const ctx = makeContext({ ks: this.ks, word, args: args.slice(1), line: raw, pos, lenient: this.opts.lenient, usage });
     this.section = { handler: def.start(ctx), open: word };
   }
 
@@ -200,7 +214,7 @@ class KickstartReader {
         if (!args[1]) this.fail("%include needs a file name", lineno, "%include");
         return this.include(args[1], lineno);
       }
-      if (args[0] === "%ksappend") return;
+      if (args[0] === "%ksappend") return this.directive("%ksappend", lineno);
       if (args[0] !== undefined && sections.has(args[0])) {
         this.fail(`Section ${open.open} does not end with %end.`, lineno);
       }
@@ -211,8 +225,10 @@ class KickstartReader {
   private runCommand(word: string, args: string[], raw: string, lineno: number): void {
     const def = commands.get(word);
     if (!def) this.fail(`Unknown command: ${word}`, lineno, word);
-    const ctx = makeContext({ ks: this.ks, word, args: args.slice(1), line: raw, pos: this.pos(lineno), lenient: this.opts.lenient });
-    if (def.support === "removed") {
+    const pos = this.pos(lineno);
+    const usage = recordLine(this.ks, { command: def.name, word, file: pos.file, line: lineno, includeStack: pos.includeStack });
+    const ctx = makeContext({ ks: this.ks, word, args: args.slice(1), line: raw, pos, lenient: this.opts.lenient, usage });
+    if (def.removed) {
       if (!this.opts.lenient) ctx.error(`${word} has been removed.`);
       ctx.warn(`${word} has been removed; ignored because of --lenient.`, "KickstartDeprecationWarning");
       return;
@@ -270,6 +286,10 @@ export function parseKickstartString(text: string, options: ParseOptions & { nam
     const ks = result.ks;
     for (const item of [...ks.partitions, ...ks.scripts, ...ks.users, ...ks.groups, ...ks.sshkeys, ...ks.network, ...ks.repos, ...ks.addons]) {
       if (item.file === entry) item.file = name;
+    }
+    for (const u of linesOf(ks)) {
+      if (u.file === entry) u.file = name;
+      u.includeStack = u.includeStack.map((s) => (s === entry ? name : s));
     }
   }
   return result;

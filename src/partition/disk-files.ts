@@ -1,7 +1,7 @@
 // Create the sparse raw file of each planned disk, and remove it again if the build does not finish.
 import { open, rm } from "node:fs/promises";
 import path from "node:path";
-import { getLogger, isDryRun, type DeferHandle, type Teardown } from "../run/index.js";
+import { getLogger, isDryRun, journal, type DeferHandle, type Teardown } from "../run/index.js";
 import type { DiskPlan } from "./types.js";
 
 /** A disk file being written: where it is, and the undo that deletes it until the build publishes it. */
@@ -24,8 +24,11 @@ export async function createDiskFile(disk: DiskPlan, file: string, teardown: Tea
     getLogger().info({ file, sizeBytes: disk.sizeBytes }, `(dry run) would create ${file}`);
     return { disk: disk.name, path: file, sizeBytes: disk.sizeBytes, removal };
   }
-  // "w" truncates a leftover from an earlier crashed build to zero first, so no old data survives.
-  const handle = await open(file, "w", 0o644);
+  // A leftover of an earlier crashed build goes first, and a new inode is made: a loop device the dead build left
+  // attached keeps the old one, so it is never written through, and `losetup -j` never takes it for ours.
+  await rm(file, { force: true });
+  const handle = await open(file, "wx", 0o644);
+  journal()?.partial(file);
   try {
     await handle.truncate(disk.sizeBytes);
   } finally {

@@ -2,8 +2,10 @@
 import { createHash, randomUUID } from "node:crypto";
 import { PlanError } from "../errors.js";
 import { shlexSplit } from "../kickstart/lexer.js";
+import { logicalVolumes } from "../kickstart/commands/logvol.js";
 import type { Kickstart } from "../kickstart/model.js";
-import type { DiskPlan, FilesystemPlan, FsType, MountPlan, PartitionPlan } from "./types.js";
+import { lvFstype } from "./lvm-plan.js";
+import type { DiskPlan, FilesystemPlan, FsType, MountPlan, PartitionPlan, VolumeGroupPlan } from "./types.js";
 
 interface BtrfsEntry {
   lineno: number;
@@ -50,7 +52,7 @@ function fail(ks: Kickstart, line: number, message: string): never {
 }
 
 /** Give every partition its filesystem and derive the mounts and fstab lines. */
-export function planFilesystems(ks: Kickstart, disks: DiskPlan[], seed: string | undefined) {
+export function planFilesystems(ks: Kickstart, disks: DiskPlan[], seed: string | undefined, volumeGroups: VolumeGroupPlan[] = []) {
   const warnings: string[] = [];
   const btrfs = ((ks.other.btrfs as { btrfsList?: BtrfsEntry[] } | undefined)?.btrfsList ?? []) as BtrfsEntry[];
   const volumes = btrfs.filter((b) => !b.subvol);
@@ -119,6 +121,22 @@ export function planFilesystems(ks: Kickstart, disks: DiskPlan[], seed: string |
       fstab.push(`${uuid} ${part.mountpoint} ${fs.fstype} ${fs.fsoptions} 0 ${pass}`);
     }
   }
+  planVolumeFilesystems(ks, volumeGroups, seed);
+  for (const vg of volumeGroups) {
+    for (const lv of vg.lvs) {
+      const fs = lv.filesystem!;
+      const uuid = `UUID=${fs.uuid}`;
+      const pv = vg.pvs[lv.segments[0]!.pv]!;
+      if (fs.fstype === "swap") {
+        fstab.push(`${uuid} none swap ${fs.fsoptions} 0 0`);
+        continue;
+      }
+      if (!lv.mountpoint) continue;
+      mounts.push({ mountpoint: lv.mountpoint, disk: pv.disk, partition: pv.partition, volume: `${vg.name}/${lv.name}`, fstype: fs.fstype, options: [], order: order++ });
+      const pass = fs.fstype === "xfs" || fs.fstype === "btrfs" ? 0 : lv.mountpoint === "/" ? 1 : 2;
+      fstab.push(`${uuid} ${lv.mountpoint} ${fs.fstype} ${fs.fsoptions} 0 ${pass}`);
+    }
+  }
   mounts.sort((a, b) => depth(a.mountpoint) - depth(b.mountpoint) || a.order - b.order);
   const fstabSorted = [...fstab].sort((a, b) => {
     const ma = a.split(" ")[1]!;
@@ -127,4 +145,23 @@ export function planFilesystems(ks: Kickstart, disks: DiskPlan[], seed: string |
   });
   if (!mounts.some((m) => m.mountpoint === "/") && !ks.other.logvol) warnings.push("nothing is mounted at /");
   return { mounts: mounts.map(({ order: _o, ...m }) => m), fstab: fstabSorted, warnings };
+}
+
+/** Give every logical volume its filesystem: UUID from the seed and VG/LV, --label, --fsoptions, --mkfsoptions. */
+function planVolumeFilesystems(ks: Kickstart, volumeGroups: VolumeGroupPlan[], seed: string | undefined): void {
+  const lvs = logicalVolumes(ks);
+  for (const vg of volumeGroups) {
+    for (const lv of vg.lvs) {
+      const data = lvs.find((l) => l.vgname === vg.name && l.name === lv.name)!;
+      const fstype = lvFstype(ks, data);
+      lv.filesystem = {
+        fstype,
+        uuid: planUuid(seed, `lvm:${vg.name}/${lv.name}`),
+        label: data.label,
+        mkfsOptions: data.mkfsoptions ? shlexSplit(data.mkfsoptions) : [],
+        fsoptions: data.fsoptions ?? DEFAULT_OPTIONS[fstype],
+        subvolumes: [],
+      };
+    }
+  }
 }

@@ -2,7 +2,11 @@
 import { PlanError } from "../errors.js";
 import { MiB, type Kickstart, type Partition } from "../kickstart/model.js";
 import { planFilesystems } from "./filesystems.js";
+import { expandAutomaticPartitioning, type Platform } from "./autopart.js";
+import { growSizes } from "./grow.js";
 import { assignDiskIdentifiers, unreproducibleFilesystems } from "./identifiers.js";
+import { planVolumeGroups, pvMinimumMiB } from "./lvm-plan.js";
+import { DEFAULT_RAM_MIB } from "./swap-size.js";
 import { classifyPartition, defaultSizeMiB, partitionFlags, partitionType, type PartitionKind } from "./part-types.js";
 import { ALIGN_SECTORS, GPT_BACKUP_SECTORS, SECTOR, type DiskPlan, type LabelType, type LayoutPlan, type PartitionPlan } from "./types.js";
 
@@ -13,9 +17,15 @@ export interface LayoutOptions {
   diskLabels?: Record<string, LabelType>;
   /** Seed for reproducible filesystem UUIDs (SOURCE_DATE_EPOCH); random when absent. */
   seed?: string;
-  /** The appliance name: with the seed, it decides the disk identifiers. */
-  name?: string;
+  /** The appliance's RAM in MiB (swap --recommended and autopart size swap for it); default 512. */
+  memoryMiB?: number;
+  /** What the image must boot with: autopart and reqpart make its partitions (default hybrid). */
+  firmware?: Platform;
+  /** Names autopart's volume group or btrfs volume; with the seed, it decides the disk identifiers. */
+  applianceName?: string;
 }
+
+export { growSizes };
 
 const MIB_SECTORS = MiB / SECTOR;
 const DISK_NAME = /^(sd[a-z]+|vd[a-z]+|hd[a-z]+|xvd[a-z]+|nvme\d+n\d+|mmcblk\d+)$/;
@@ -53,39 +63,8 @@ function labelFor(ks: Kickstart, disk: string, reqs: Request[], opts: LayoutOpti
   return "msdos";
 }
 
-/** Share free space among growing partitions in proportion to their base sizes, capped by --maxsize. */
-export function growSizes(bases: { baseMiB: number; maxMiB: number | null; grow: boolean }[], freeMiB: number): number[] {
-  const sizes = bases.map((b) => b.baseMiB);
-  let free = freeMiB;
-  let growing = bases.map((b, i) => (b.grow ? i : -1)).filter((i) => i >= 0);
-  while (free > 0 && growing.length > 0) {
-    const weight = growing.reduce((s, i) => s + Math.max(bases[i]!.baseMiB, 1), 0);
-    let given = 0;
-    const capped: number[] = [];
-    for (const i of growing) {
-      const share = Math.floor((free * Math.max(bases[i]!.baseMiB, 1)) / weight);
-      const room = bases[i]!.maxMiB === null ? Infinity : bases[i]!.maxMiB! - sizes[i]!;
-      const add = Math.min(share, room);
-      sizes[i] = sizes[i]! + add;
-      given += add;
-      if (add >= room) capped.push(i);
-    }
-    free -= given;
-    growing = growing.filter((i) => !capped.includes(i));
-    if (given === 0) {
-      // Rounding left less than 1 MiB per partition: hand out the rest one MiB at a time, in order.
-      for (const i of growing) {
-        if (free === 0) break;
-        sizes[i] = sizes[i]! + 1;
-        free -= 1;
-      }
-      break;
-    }
-  }
-  return sizes;
-}
-
-function requests(ks: Kickstart): Map<string, Request[]> {
+function requests(ks: Kickstart, ramMiB: number): Map<string, Request[]> {
+  const pvMinimum = pvMinimumMiB(ks, ramMiB);
   const byDisk = new Map<string, Request[]>();
   for (const p of ks.partitions) {
     if (p.onpart) fail(ks, p, `--onpart=${p.onpart} refers to an existing partition; ksimage creates its disks from scratch`, "use --ondisk and --size");
@@ -99,6 +78,8 @@ function requests(ks: Kickstart): Map<string, Request[]> {
     baseMiB ??= defaultSizeMiB(kind) ?? (p.grow ? 1 : null);
     if (baseMiB === null) fail(ks, p, `partition ${p.mountpoint} needs --size (in MiB)`, "or --grow to fill the disk");
     if (!Number.isInteger(baseMiB) || baseMiB <= 0) fail(ks, p, `partition ${p.mountpoint}: --size must be a positive whole number of MiB`);
+    // A physical volume is at least as large as its volume group's logical volumes need.
+    baseMiB = Math.max(baseMiB, pvMinimum.get(p.mountpoint) ?? 0);
     const maxMiB = p.maxsize === null || p.maxsize === 0 ? null : p.maxsize / MiB;
     if (maxMiB !== null && maxMiB < baseMiB) fail(ks, p, `partition ${p.mountpoint}: --maxsize (${maxMiB}) is smaller than --size (${baseMiB})`);
     const list = byDisk.get(disk) ?? [];
@@ -226,8 +207,9 @@ function checkRoot(ks: Kickstart): void {
   const btrfsRoot = ((ks.other.btrfs as { btrfsList?: { mountpoint?: string }[] } | undefined)?.btrfsList ?? []).some((b) => b.mountpoint === "/");
   const roots = ks.partitions.filter((p) => p.mountpoint === "/");
   if (roots.length > 1) fail(ks, roots[1], `two partitions for / (lines ${roots.map((r) => r.lineno).join(" and ")})`);
-  const seen = new Map<string, Partition>();
-  for (const p of ks.partitions) {
+  const seen = new Map<string, { lineno: number }>();
+  const lvs = ((ks.other.logvol as { lvList?: { mountpoint: string; file: string; lineno: number }[] } | undefined)?.lvList ?? []);
+  for (const p of [...ks.partitions, ...lvs]) {
     if (!p.mountpoint.startsWith("/")) continue;
     const prev = seen.get(p.mountpoint);
     if (prev) fail(ks, p, `mount point ${p.mountpoint} is used twice (also on line ${prev.lineno})`);
@@ -238,9 +220,17 @@ function checkRoot(ks: Kickstart): void {
 }
 
 /** Plan all disks, filesystems, mounts and fstab. Pure: decides everything, touches nothing. */
-export function planLayout(ks: Kickstart, opts: LayoutOptions = {}): LayoutPlan {
+export function planLayout(given: Kickstart, opts: LayoutOptions = {}): LayoutPlan {
+  const ramMiB = opts.memoryMiB ?? DEFAULT_RAM_MIB;
+  const ks = expandAutomaticPartitioning(given, {
+    memoryMiB: ramMiB,
+    ...(opts.firmware ? { firmware: opts.firmware } : {}),
+    ...(opts.diskSizes ? { diskSizes: opts.diskSizes } : {}),
+    ...(opts.diskLabels ? { diskLabels: opts.diskLabels } : {}),
+    ...(opts.applianceName ? { applianceName: opts.applianceName } : {}),
+  });
   checkRoot(ks);
-  const byDisk = requests(ks);
+  const byDisk = requests(ks, ramMiB);
   checkAllowedDisks(ks, byDisk);
   for (const d of Object.keys(opts.diskSizes ?? {})) {
     if (!byDisk.has(d)) throw new PlanError(`--disk-size names disk ${d}, but no partition is on it (disks: ${[...byDisk.keys()].join(", ")})`);
@@ -258,10 +248,24 @@ export function planLayout(ks: Kickstart, opts: LayoutOptions = {}): LayoutPlan 
     });
     disks.push(layoutDisk(ks, name, label, kept, opts.diskSizes?.[name]));
   }
-  const needsDeviceMapper =
-    ks.partitions.some((p) => p.mountpoint.startsWith("pv.")) || Boolean(ks.other.volgroup) || Boolean(ks.other.logvol);
-  const fs = planFilesystems(ks, disks, opts.seed);
-  if (opts.seed !== undefined) assignDiskIdentifiers(disks, opts.seed, opts.name ?? "");
+  const lvm = planVolumeGroups(ks, disks, ramMiB);
+  for (const d of disks) {
+    for (const p of d.partitions) {
+      if (p.role === "lvm-pv" && !lvm.volumeGroups.some((vg) => vg.pvs.some((pv) => pv.ksName === p.ksName))) {
+        warnings.push(`line ${p.source?.lineno ?? 0}: ${p.ksName} is in no volgroup: it stays an empty LVM partition`);
+      }
+    }
+  }
+  const fs = planFilesystems(ks, disks, opts.seed, lvm.volumeGroups);
+  if (opts.seed !== undefined) assignDiskIdentifiers(disks, opts.seed, opts.applianceName ?? "");
   if (opts.seed !== undefined) warnings.push(...unreproducibleFilesystems(disks));
-  return { disks, mounts: fs.mounts, fstab: fs.fstab, needsDeviceMapper, warnings: [...warnings, ...fs.warnings] };
+  return {
+    disks,
+    mounts: fs.mounts,
+    fstab: fs.fstab,
+    volumeGroups: lvm.volumeGroups,
+    needsDeviceMapper: lvm.deviceMapperReasons.length > 0,
+    deviceMapperReasons: lvm.deviceMapperReasons,
+    warnings: [...warnings, ...fs.warnings],
+  };
 }

@@ -1,8 +1,8 @@
 // Attach and detach loop devices carefully: only our own files' loops, flushed, verified gone (HOST-NOTES §6, §7).
-import { existsSync, readdirSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { KsimageError } from "../errors.js";
-import { isDryRun, retryUntil, run } from "../run/index.js";
+import { getLogger, isDryRun, journal, retryUntil, run } from "../run/index.js";
 
 /** How a loop device is attached. */
 export interface LoopAttach {
@@ -31,13 +31,46 @@ export function losetupAttachArgs(file: string, opts: LoopAttach = {}): string[]
   ];
 }
 
-// Attach FILE to a free loop device and return its path (a placeholder in dry-run).
+/** Our own open file descriptor on each loop device we attached: it keeps an autoclear device attached until released. */
+const held = new Map<string, number>();
+
+// Attach FILE to a free loop device with autoclear set, and return its path (a placeholder in dry-run).
+// The device then detaches itself once its last user is gone: our descriptor (closed by the kernel if we are
+// killed), its mounts (gone with our mount namespace) and whatever another process opened.
 export async function attachLoop(file: string, opts: LoopAttach & { reason: string; placeholder: string }): Promise<string> {
   const { stdout } = await run(losetupAttachArgs(file, opts), { reason: opts.reason });
   if (isDryRun()) return opts.placeholder;
   const device = stdout.trim();
   if (!/^\/dev\/loop\d+$/.test(device)) throw new KsimageError(`losetup printed "${device}" instead of a loop device for ${file}`);
+  journal()?.loop(device, file);
+  await armAutoclear(device, file);
   return device;
+}
+
+// Hold DEVICE open and ask for its detach: the kernel only sets AUTOCLEAR while it is in use (HOST-NOTES §6).
+async function armAutoclear(device: string, file: string): Promise<void> {
+  held.set(device, openSync(device, "r"));
+  await run(["losetup", "--detach", device], { reason: `let ${device} detach itself once nothing uses it (autoclear)` });
+  if (!(await autoclearSet(device, file))) throw new KsimageError(`${device} did not keep ${file} attached with autoclear set`);
+}
+
+// Whether DEVICE is attached to FILE with the autoclear flag.
+export async function autoclearSet(device: string, file: string): Promise<boolean> {
+  const r = await run(["losetup", "--list", "--noheadings", "--output", "AUTOCLEAR,BACK-FILE", device], { reason: `check the autoclear flag of ${device}`, allowExitCodes: [1] });
+  const [flag, ...back] = r.stdout.trim().split(/\s+/);
+  return r.exitCode === 0 && flag === "1" && back.join(" ").replace(/ \(deleted\)$/, "") === file;
+}
+
+// Close our descriptor on DEVICE (a no-op if we hold none).
+function release(device: string): void {
+  const fd = held.get(device);
+  if (fd === undefined) return;
+  held.delete(device);
+  try {
+    closeSync(fd);
+  } catch {
+    // Already closed.
+  }
 }
 
 // Parse `losetup -j FILE` output ("/dev/loop3: [2049]:1234 (/path)") into device paths.
@@ -64,19 +97,31 @@ export function sysfsPartitions(device: string): string[] {
 }
 
 // Detach one loop device of FILE: drop its partitions, flush, detach, and retry until `losetup -j` no longer lists it.
+// If another process still holds it when the deadline passes, but autoclear is set, the kernel finishes the detach
+// when that process lets go: nothing leaks, and the build need not fail for it.
 export async function detachLoop(device: string, file: string): Promise<void> {
-  await retryUntil(
-    async () => {
-      if (!(await loopsOf(file)).includes(device)) return;
-      // Partitions added by partx survive `losetup -d` unless removed first (HOST-NOTES pitfall 2).
-      if (sysfsPartitions(device).length > 0) await run(["partx", "-d", device], { reason: `remove the partitions of ${device}` });
-      await run(["blockdev", "--flushbufs", device], { reason: `flush ${device} before detaching it` });
-      await run(["losetup", "--detach", device], { reason: `detach ${device}` });
-      // A busy loop device accepts -d with rc 0 and only sets autoclear: check that it is really gone.
-      if ((await loopsOf(file)).includes(device)) throw new KsimageError(`${device} is still attached to ${file} (busy)`);
-    },
-    { deadlineMs: DETACH_DEADLINE_MS, intervalMs: DETACH_INTERVAL_MS, label: `detach ${device}` },
-  );
+  try {
+    await retryUntil(
+      async () => {
+        if (!(await loopsOf(file)).includes(device)) return release(device);
+        // Partitions added by partx survive `losetup -d` unless removed first (HOST-NOTES pitfall 2); with autoclear
+        // and --partscan the kernel drops them itself at the detach, so a busy partition need not stop us here.
+        if (sysfsPartitions(device).length > 0) {
+          await run(["partx", "-d", device], { reason: `remove the partitions of ${device}`, allowExitCodes: [1] });
+        }
+        await run(["blockdev", "--flushbufs", device], { reason: `flush ${device} before detaching it` });
+        release(device);
+        // Closing our descriptor may have detached it already (autoclear): then losetup has nothing to do.
+        if ((await loopsOf(file)).includes(device)) await run(["losetup", "--detach", device], { reason: `detach ${device}`, allowExitCodes: [1] });
+        // A busy loop device accepts -d with rc 0 and only sets autoclear: check that it is really gone.
+        if ((await loopsOf(file)).includes(device)) throw new KsimageError(`${device} is still attached to ${file} (busy)`);
+      },
+      { deadlineMs: DETACH_DEADLINE_MS, intervalMs: DETACH_INTERVAL_MS, label: `detach ${device}` },
+    );
+  } catch (error) {
+    if (!(await autoclearSet(device, file).catch(() => false))) throw error;
+    getLogger().warn({ device, file }, `${device} is still in use by another process; it detaches itself (autoclear) once that process lets go`);
+  }
 }
 
 // Detach every loop device still attached to FILE (our own file, so every such loop is ours).

@@ -70,7 +70,7 @@ export async function createSubvolumes(fs: FilesystemPlan, device: string, scrat
 }
 
 // Make every planned filesystem on its mapped partition; btrfs subvolumes use scratch mounts under WORKDIR.
-export async function makeFilesystems(layout: LayoutPlan, mapped: Record<string, MappedDisk>, workdir: string, teardown: Teardown): Promise<void> {
+export async function makeFilesystems(layout: LayoutPlan, mapped: Record<string, MappedDisk>, workdir: string, teardown: Teardown, volumes: Record<string, string> = {}): Promise<void> {
   for (const disk of layout.disks) {
     for (const p of disk.partitions) {
       if (p.filesystem === null) continue;
@@ -78,6 +78,14 @@ export async function makeFilesystems(layout: LayoutPlan, mapped: Record<string,
       if (device === undefined) throw new KsimageError(`partition ${p.number} of disk ${disk.name} is not mapped to a block device`);
       await run(mkfsArgs(p.filesystem, device), { env: mkfsEnv(p.filesystem), reason: `make the ${p.filesystem.fstype} filesystem of ${p.ksName} on disk ${disk.name}` });
       await createSubvolumes(p.filesystem, device, path.join(workdir, `btrfs-${disk.name}-${p.number}`), teardown);
+    }
+  }
+  for (const vg of layout.volumeGroups) {
+    for (const lv of vg.lvs) {
+      if (lv.filesystem === null) continue;
+      const device = volumes[`${vg.name}/${lv.name}`];
+      if (device === undefined) throw new KsimageError(`logical volume ${vg.name}/${lv.name} has no block device`);
+      await run(mkfsArgs(lv.filesystem, device), { reason: `make the ${lv.filesystem.fstype} filesystem of logical volume ${vg.name}/${lv.name}` });
     }
   }
 }
@@ -91,6 +99,9 @@ export function mkfsTools(layout: LayoutPlan): { tool: string; reason: string }[
       needs.push({ tool: mkfsArgs(p.filesystem, "DEVICE")[0]!, reason: `make the ${p.filesystem.fstype} filesystem of ${p.ksName} on disk ${disk.name}` });
       if (p.filesystem.subvolumes.length > 0) needs.push({ tool: "btrfs", reason: `create the btrfs subvolumes of ${p.ksName}` });
     }
+  }
+  for (const vg of layout.volumeGroups) {
+    for (const lv of vg.lvs) if (lv.filesystem) needs.push({ tool: mkfsArgs(lv.filesystem, "DEVICE")[0]!, reason: `make the ${lv.filesystem.fstype} filesystem of ${vg.name}/${lv.name}` });
   }
   return needs;
 }

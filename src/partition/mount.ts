@@ -2,7 +2,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { KsimageError } from "../errors.js";
-import { getLogger, isDryRun, retryUntil, run, type Teardown } from "../run/index.js";
+import { getLogger, isDryRun, journal, retryUntil, run, type Teardown } from "../run/index.js";
 import type { MappedDisk } from "./map.js";
 import type { FsType, LayoutPlan } from "./types.js";
 
@@ -61,6 +61,7 @@ export async function unmount(target: string): Promise<void> {
 export async function mountAt(device: string, target: string, fstype: FsType, options: readonly string[], teardown: Teardown): Promise<void> {
   teardown.defer(`unmount ${target}`, () => unmount(target));
   if (!isDryRun()) await mkdir(target, { recursive: true });
+  journal()?.mount(target);
   await run(mountArgs(device, target, fstype, options), { reason: `mount ${device} at ${target}` });
 }
 
@@ -76,7 +77,7 @@ export function buildMountOptions(fstype: string, options: readonly string[]): s
 }
 
 // Mount every planned filesystem under ROOT in the plan's order. vfat is skipped: the ESP is filled with mtools.
-export async function mountTargets(layout: LayoutPlan, mapped: Record<string, MappedDisk>, root: string, teardown: Teardown): Promise<void> {
+export async function mountTargets(layout: LayoutPlan, mapped: Record<string, MappedDisk>, root: string, teardown: Teardown, volumes: Record<string, string> = {}): Promise<void> {
   for (const m of layout.mounts) {
     const target = path.join(root, path.relative("/", m.mountpoint));
     if (m.fstype === "vfat") {
@@ -85,7 +86,7 @@ export async function mountTargets(layout: LayoutPlan, mapped: Record<string, Ma
       if (!isDryRun()) await mkdir(target, { recursive: true });
       continue;
     }
-    const device = mapped[m.disk]?.partitions[m.partition];
+    const device = m.volume !== undefined ? volumes[m.volume] : mapped[m.disk]?.partitions[m.partition];
     if (device === undefined) throw new KsimageError(`no block device for partition ${m.partition} of disk ${m.disk} (mount point ${m.mountpoint})`);
     await mountAt(device, target, m.fstype, buildMountOptions(m.fstype, m.options), teardown);
   }

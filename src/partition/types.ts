@@ -81,8 +81,12 @@ export interface DiskPlan {
 /** One mount of the install root, in the order they are mounted. */
 export interface MountPlan {
   mountpoint: string;
+  /** The disk holding it (for an LV: the disk of its PV). */
   disk: string;
+  /** The partition holding it (for an LV: its PV partition). */
   partition: number;
+  /** The LVM logical volume holding it ("VG/LV"), or absent for a partition. */
+  volume?: string;
   fstype: FsType;
   /** Mount options used while building (e.g. subvol=root). */
   options: string[];
@@ -93,7 +97,69 @@ export interface LayoutPlan {
   disks: DiskPlan[];
   mounts: MountPlan[];
   fstab: string[];
-  /** LVM was asked for: the build needs device-mapper. */
+  /** LVM volume groups made on `part pv.*` partitions, extent by extent. */
+  volumeGroups: VolumeGroupPlan[];
+  /** Something in the layout can only be made with device-mapper (an LV spanning PVs): the build refuses it without. */
   needsDeviceMapper: boolean;
+  /** Why device-mapper is needed, one sentence each (empty when it is not). */
+  deviceMapperReasons: string[];
   warnings: string[];
+}
+
+/** One physical volume: a `part pv.*` partition, its metadata area and its extents. */
+export interface PhysicalVolumePlan {
+  /** The kickstart name (pv.01). */
+  ksName: string;
+  disk: string;
+  partition: number;
+  /** Where the partition starts in the disk file. */
+  offsetBytes: number;
+  sizeBytes: number;
+  /** Where the first extent starts inside the PV (lvm2's default data alignment: 1 MiB). */
+  peStartBytes: number;
+  /** Extents in the PV: floor((size - peStart) / extent size). */
+  extents: number;
+}
+
+/** A contiguous run of extents of one LV on one PV. */
+export interface LvSegment {
+  /** Index into the VG's pvs. */
+  pv: number;
+  firstExtent: number;
+  extents: number;
+}
+
+/** One LVM logical volume: where its extents lie, its filesystem, where it is mounted. */
+export interface LogicalVolumePlan {
+  name: string;
+  vg: string;
+  /** What the kickstart line named: a mount point, swap or none. */
+  ksName: string;
+  mountpoint: string | null;
+  role: "filesystem" | "swap";
+  extents: number;
+  sizeBytes: number;
+  /** One segment when the LV fits on one PV (a loop device reaches it); several need device-mapper. */
+  segments: LvSegment[];
+  /** Byte offset of the LV in its PV's disk file (single-segment LVs), or null. */
+  offsetBytes: number | null;
+  /** The disk holding the LV's first extent. */
+  disk: string;
+  filesystem: FilesystemPlan | null;
+  source: SourceRef | null;
+}
+
+/** One LVM volume group: its PVs, extent size, reserved extents and LVs. */
+export interface VolumeGroupPlan {
+  name: string;
+  extentBytes: number;
+  pvs: PhysicalVolumePlan[];
+  /** Extents of all PVs together. */
+  extents: number;
+  /** Extents kept free (--reserved-space/--reserved-percent). */
+  reservedExtents: number;
+  /** Extents no LV uses (including the reserved ones). */
+  freeExtents: number;
+  lvs: LogicalVolumePlan[];
+  source: SourceRef | null;
 }

@@ -1,5 +1,5 @@
 // The public API of src/run: the one command runner, its logger and dry-run record, and the Teardown stack.
-export { createLogger, getLogger, setLogger, type Logger, type LoggerOptions } from "./logger.js";
+export { createLogger, getLogFile, getLogger, setLogger, type Logger, type LoggerOptions } from "./logger.js";
 export { run, type RunOptions, type RunResult } from "./runner.js";
 export { shellQuote, redact, redactArgv, REDACTED } from "./shell-quote.js";
 export { toolPackages, installHint, type ToolPackage } from "./tool-packages.js";
@@ -12,7 +12,7 @@ export {
   clearRecordedCommands,
   type RecordedCommand,
 } from "./dry-run.js";
-export { killAllChildren, liveChildCount } from "./children.js";
+export { killAllChildren, liveChildCount, liveChildNames, processTree, stopAllChildren } from "./children.js";
 export { toolFailure, tailLines, STDERR_TAIL_LINES } from "./failure.js";
 export {
   Teardown,
@@ -24,3 +24,18 @@ export {
   type RetryOptions,
   type SignalHandlerOptions,
 } from "./teardown.js";
+export {
+  BuildJournal,
+  setJournal,
+  journal,
+  readJournal,
+  ownerIdentity,
+  identityAlive,
+  processStartTime,
+  bootId,
+  JOURNAL_FILE,
+  OWNER_PID_ENV,
+  OWNER_START_ENV,
+  type JournalData,
+  type ProcessIdentity,
+} from "./journal.js";

@@ -20,10 +20,17 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
 }
 
 let current: Logger = createLogger();
+let currentFile: string | undefined;
 
-// Install the process-wide logger; the CLI calls this once with the --logfile logger.
-export function setLogger(logger: Logger): void {
+// Install the process-wide logger; the CLI calls this once with the --logfile logger and its FILE (named in errors).
+export function setLogger(logger: Logger, file?: string): void {
   current = logger;
+  currentFile = file;
+}
+
+// The file the process-wide logger writes to, when the caller said.
+export function getLogFile(): string | undefined {
+  return currentFile;
 }
 
 // Return the process-wide logger (silent until setLogger is called).

@@ -63,7 +63,7 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
   }
 
   const child = execa(file, args, execaOptions(opts));
-  trackChild(child);
+  trackChild(child, file);
   if (opts.onStdoutData !== undefined) child.stdout?.on("data", opts.onStdoutData);
   const result = await child.finally(() => forgetChild(child));
 

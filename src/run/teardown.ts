@@ -1,5 +1,5 @@
 // The LIFO stack of undo actions that every acquisition registers (DESIGN.md rule 3).
-import { killAllChildren } from "./children.js";
+import { stopAllChildren } from "./children.js";
 import { getLogger } from "./logger.js";
 
 /** An undo that could not be done, and why. */
@@ -134,13 +134,14 @@ function sleep(ms: number): Promise<void> {
 /** Hooks for the CLI around signal handling; exit is replaceable for tests. */
 export interface SignalHandlerOptions {
   onSignal?: (signal: NodeJS.Signals) => void;
-  onUnwound?: (report: TeardownReport, signal: NodeJS.Signals) => void;
+  /** STOPPED names the tools that were still running when the signal came. */
+  onUnwound?: (report: TeardownReport, signal: NodeJS.Signals, stopped: string[]) => void;
   exit?: (code: number) => void;
 }
 
 const EXIT_CODES: Record<"SIGINT" | "SIGTERM", number> = { SIGINT: 130, SIGTERM: 143 };
 
-// On SIGINT/SIGTERM: stop our subprocesses, unwind, exit 130/143. Returns a function that removes the handlers.
+// On SIGINT/SIGTERM: stop our subprocesses and their process trees, unwind, exit 130/143. Returns a function that removes the handlers.
 export function installSignalHandlers(teardown: Teardown, opts: SignalHandlerOptions = {}): () => void {
   const exit = opts.exit ?? ((code: number) => process.exit(code));
   let handling = false;
@@ -154,10 +155,13 @@ export function installSignalHandlers(teardown: Teardown, opts: SignalHandlerOpt
     handling = true;
     log.warn({ signal }, `${signal} received: stopping subprocesses and cleaning up`);
     opts.onSignal?.(signal);
-    killAllChildren(signal);
-    void teardown.unwind().then(
+    let stopped: string[] = [];
+    void stopAllChildren(signal)
+      .then((names) => (stopped = names), (error: unknown) => log.warn({ err: error }, "could not stop every subprocess"))
+      .then(() => teardown.unwind())
+      .then(
       (report) => {
-        opts.onUnwound?.(report, signal);
+        opts.onUnwound?.(report, signal, stopped);
         exit(EXIT_CODES[signal as keyof typeof EXIT_CODES] ?? 1);
       },
       () => exit(EXIT_CODES[signal as keyof typeof EXIT_CODES] ?? 1),

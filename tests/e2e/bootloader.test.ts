@@ -5,6 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installBootloader, type BootloaderResult } from "../../src/installer/bootloader/install.js";
+import { openGuestSession } from "../../src/installer/guest/session.js";
 import { parseKickstart } from "../../src/kickstart/parser.js";
 import type { Kickstart } from "../../src/kickstart/model.js";
 import { buildPlan, type BuildPlan } from "../../src/plan.js";
@@ -69,7 +70,9 @@ async function buildBootable(sb: Sandbox, name: string, text: string, opts: { st
   const disk = await prepareDisk(plan, tarball, path.join(sb.dir, name), sb.teardown);
   if (opts.strip) await removeFromGuest(disk.root, opts.strip);
   const started = Date.now();
-  const result = await installBootloader({ ks, layout: plan.layout, root: disk.root, devices: { sda: disk.mapped }, rawFiles: { sda: disk.file }, teardown: disk.devices });
+  const guest = await openGuestSession(disk.root, disk.devices, { devices: [disk.mapped.device, ...Object.values(disk.mapped.partitions)] });
+  const result = await installBootloader({ ks, layout: plan.layout, root: disk.root, guest, devices: { sda: disk.mapped }, rawFiles: { sda: disk.file }, teardown: disk.devices });
+  await guest.release();
   timings.push(`${name}: boot loader step ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await opts.check?.(disk.root, result, disk.file);
   const report = await disk.devices.unwind();

@@ -50,6 +50,8 @@ describe("examples/debian-minimal.ks (BIOS, msdos)", () => {
     expect(existsSync(raw) && existsSync(qcow2)).toBe(true);
     expect(summary.outputs.find((o) => o.path === qcow2)?.sha256).toMatch(/^[0-9a-f]{64}$/);
     await run(["sha256sum", "-c", "SHA256SUMS"], { cwd: dir });
+    // The example builds without a single warning (lang en_US.UTF-8 has its locales package).
+    expect(build.stderr.split("\n").filter((l) => l.startsWith("warning:"))).toEqual([]);
     coldPackages = readFileSync(path.join(dir, "debian-minimal.packages.json"), "utf8");
 
     // Read the root filesystem back, read-only.
@@ -65,6 +67,9 @@ describe("examples/debian-minimal.ks (BIOS, msdos)", () => {
     expect(readFileSync(path.join(mnt, "etc/hostname"), "utf8").trim()).toBe("appliance");
     expect(readFileSync(path.join(mnt, "etc/issue.d/ksimage.issue"), "utf8")).toContain("Built by ksimage");
     expect(readFileSync(path.join(mnt, "etc/fstab"), "utf8")).toMatch(/^UUID=[0-9a-f-]{36} \/ ext4 /m);
+    expect(readFileSync(path.join(mnt, "etc/default/locale"), "utf8")).toBe("LANG=en_US.UTF-8\n");
+    expect(readFileSync(path.join(mnt, "etc/locale.gen"), "utf8")).toMatch(/^en_US\.UTF-8 UTF-8$/m);
+    expect(existsSync(path.join(mnt, "usr/lib/locale/locale-archive"))).toBe(true);
     await readback.unwind();
 
     const bootStarted = Date.now();

@@ -1,11 +1,11 @@
 // GRUB for BIOS: grub-install --target=i386-pc onto the whole-disk loop device (MBR gap or biosboot partition).
 import path from "node:path";
 import { run } from "../../run/index.js";
-import { chrootArgs, CHROOT_ENV } from "./chroot-api.js";
+import type { GuestSession } from "../guest/session.js";
 import { GRUB_MODULE_DIRS, type GuestGrub } from "./guest-grub.js";
 import type { BiosTarget } from "./types.js";
 
-/** Whose grub-install runs: the guest's inside the chroot, or the host's writing into ROOT/boot. */
+/** Whose grub-install runs: the guest's in the guest session, or the host's writing into ROOT/boot. */
 export type GrubInstaller = { kind: "guest"; command: string } | { kind: "host"; modules: "guest" | "host" };
 
 /** The guest's grub-install when it has both the tool and the BIOS modules; else the host's (with the guest's modules if any). */
@@ -14,9 +14,9 @@ export function chooseBiosInstaller(guest: GuestGrub): GrubInstaller {
   return { kind: "host", modules: guest.biosModules ? "guest" : "host" };
 }
 
-/** The grub-install argv for DEVICE (the whole disk), run chrooted or on the host with --boot-directory. */
+/** The grub-install argv for DEVICE (the whole disk): as the guest runs it, or the host's with --boot-directory. */
 export function grubInstallArgs(installer: GrubInstaller, root: string, device: string): string[] {
-  if (installer.kind === "guest") return chrootArgs(root, [installer.command, "--target=i386-pc", device]);
+  if (installer.kind === "guest") return [installer.command, "--target=i386-pc", device];
   return [
     "grub-install",
     "--target=i386-pc",
@@ -32,11 +32,10 @@ export function biosGrubDir(installer: GrubInstaller, guest: GuestGrub): "grub" 
 }
 
 // Write GRUB's boot code for TARGET onto DEVICE (the loop device of the whole disk).
-export async function installGrubBios(installer: GrubInstaller, root: string, device: string, target: BiosTarget): Promise<void> {
+export async function installGrubBios(installer: GrubInstaller, guest: GuestSession, device: string, target: BiosTarget): Promise<void> {
   const where = target.target === "mbr-gap" ? "the MBR gap" : `biosboot partition ${target.partition}`;
   const whose = installer.kind === "guest" ? "the image's own grub-install" : `the host's grub-install with the ${installer.modules}'s modules`;
-  await run(grubInstallArgs(installer, root, device), {
-    env: installer.kind === "guest" ? CHROOT_ENV : undefined,
-    reason: `install GRUB for BIOS into ${where} of disk ${target.disk} (${whose})`,
-  });
+  const argv = grubInstallArgs(installer, guest.root, device);
+  const reason = `install GRUB for BIOS into ${where} of disk ${target.disk} (${whose})`;
+  await (installer.kind === "guest" ? guest.run(argv, { reason }) : run(argv, { reason }));
 }

@@ -19,7 +19,7 @@ export function defaultGrubSettings(plan: BootloaderPlan): GrubSetting[] {
     out.push(["GRUB_TERMINAL", "console serial"]);
     out.push(["GRUB_SERIAL_COMMAND", grubSerialCommand(plan.serial)]);
   }
-  // grub-mkconfig runs chrooted with the host's /dev: os-prober must not go looking at the host's disks.
+  // grub-mkconfig runs in the guest session, whose /dev holds the build's own disks: os-prober must not go looking at them.
   out.push(["GRUB_DISABLE_OS_PROBER", "true"]);
   return out;
 }

@@ -5,7 +5,7 @@ import path from "node:path";
 import Handlebars from "handlebars";
 import { PlanError } from "../../errors.js";
 import { isDryRun, run, which } from "../../run/index.js";
-import { chrootArgs, CHROOT_ENV } from "./chroot-api.js";
+import type { GuestSession } from "../guest/session.js";
 import { bootPath, kernelCommandLine } from "./grub-cfg.js";
 import type { KernelImage } from "./kernels.js";
 import type { BootloaderPlan, SerialConsole } from "./types.js";
@@ -15,7 +15,7 @@ const TEMPLATE = new URL("../../../templates/extlinux.conf.hbs", import.meta.url
 /** syslinux's MBR boot code: in the guest (Debian, Fedora paths), else on the host. */
 export const MBR_BIN_PATHS = ["usr/lib/syslinux/mbr/mbr.bin", "usr/share/syslinux/mbr.bin", "usr/lib/EXTLINUX/mbr.bin"];
 
-/** Whose extlinux runs: the guest's chrooted, or the host's. */
+/** Whose extlinux runs: the guest's in the guest session, or the host's. */
 export type ExtlinuxTool = { kind: "guest"; command: string } | { kind: "host"; command: string };
 
 interface TemplateData {
@@ -42,7 +42,7 @@ export function renderExtlinuxConf(plan: BootloaderPlan, kernels: readonly Kerne
 
 /** The argv that installs extlinux into DIR (a directory on the mounted /boot filesystem). */
 export function extlinuxInstallArgs(tool: ExtlinuxTool, root: string): string[] {
-  return tool.kind === "guest" ? chrootArgs(root, [tool.command, "--install", "/boot/extlinux"]) : [tool.command, "--install", path.join(root, "boot/extlinux")];
+  return tool.kind === "guest" ? [tool.command, "--install", "/boot/extlinux"] : [tool.command, "--install", path.join(root, "boot/extlinux")];
 }
 
 /** The dd argv that writes the 440 bytes of MBR boot code, leaving the partition table alone. */
@@ -71,13 +71,14 @@ export function findMbrBin(root: string): string {
 }
 
 // Install extlinux for PLAN: boot code into /boot/extlinux, config next to it, MBR code onto DEVICE unless --nombr.
-export async function installExtlinux(o: { plan: BootloaderPlan; tool: ExtlinuxTool; root: string; device: string; kernels: readonly KernelImage[]; osName: string }): Promise<void> {
+export async function installExtlinux(o: { plan: BootloaderPlan; tool: ExtlinuxTool; root: string; guest: GuestSession; device: string; kernels: readonly KernelImage[]; osName: string }): Promise<void> {
   const dir = path.join(o.root, "boot/extlinux");
   if (!isDryRun()) {
     await mkdir(dir, { recursive: true, mode: 0o755 });
     await writeFile(path.join(dir, "extlinux.conf"), renderExtlinuxConf(o.plan, o.kernels, o.osName, o.plan.serial), { mode: 0o644 });
   }
-  await run(extlinuxInstallArgs(o.tool, o.root), { env: o.tool.kind === "guest" ? CHROOT_ENV : undefined, reason: "install extlinux into /boot/extlinux" });
+  const install = { reason: "install extlinux into /boot/extlinux" };
+  await (o.tool.kind === "guest" ? o.guest.run(extlinuxInstallArgs(o.tool, o.root), install) : run(extlinuxInstallArgs(o.tool, o.root), install));
   if (o.plan.bios === null) return;
   await run(mbrWriteArgs(findMbrBin(o.root), o.device), { reason: `write syslinux's MBR boot code onto disk ${o.plan.bios.disk}` });
 }

@@ -2,8 +2,8 @@
 import { existsSync, readdirSync } from "node:fs";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { getLogger, isDryRun, run } from "../../run/index.js";
-import { chrootArgs, CHROOT_ENV } from "./chroot-api.js";
+import { getLogger, isDryRun } from "../../run/index.js";
+import type { GuestSession } from "../guest/session.js";
 import { assertNoHostDevices, fixBlsEntry, rewriteRootDevice, unrestrictEntries } from "./grub-cfg-fix.js";
 import { renderGrubCfg } from "./grub-cfg.js";
 import type { GuestGrub } from "./guest-grub.js";
@@ -13,9 +13,9 @@ import type { BootloaderPlan } from "./types.js";
 /** How grub.cfg was made. */
 export type GrubConfigSource = "guest grub-mkconfig" | "template";
 
-/** The grub-mkconfig argv, chrooted, writing /boot/<grubDir>/grub.cfg. */
-export function grubMkconfigArgs(root: string, command: string, grubDir: "grub" | "grub2"): string[] {
-  return chrootArgs(root, [command, "-o", `/boot/${grubDir}/grub.cfg`]);
+/** The grub-mkconfig argv, as the guest runs it, writing /boot/<grubDir>/grub.cfg. */
+export function grubMkconfigArgs(command: string, grubDir: "grub" | "grub2"): string[] {
+  return [command, "-o", `/boot/${grubDir}/grub.cfg`];
 }
 
 async function rewriteFile(file: string, edit: (text: string) => string): Promise<string> {
@@ -36,13 +36,14 @@ async function fixBlsEntries(root: string, plan: BootloaderPlan): Promise<void> 
 }
 
 /**
- * Write ROOT/boot/<grubDir>/grub.cfg. The guest's grub-mkconfig needs the API filesystems mounted (the caller
- * does that); its root=/dev/loopNpM is rewritten to root=UUID=, and a file still naming a host device is refused.
+ * Write ROOT/boot/<grubDir>/grub.cfg. The guest's grub-mkconfig runs in the guest session; its root=/dev/loopNpM is
+ * rewritten to root=UUID=, and a file still naming a host device is refused.
  */
 export async function writeGrubConfig(o: {
   plan: BootloaderPlan;
   guest: GuestGrub;
   root: string;
+  guestSession: GuestSession;
   grubDir: "grub" | "grub2";
   passwordHash: string | null;
 }): Promise<GrubConfigSource> {
@@ -50,7 +51,7 @@ export async function writeGrubConfig(o: {
   if (!isDryRun()) await mkdir(path.dirname(file), { recursive: true, mode: 0o755 });
   let source: GrubConfigSource;
   if (o.guest.mkconfig !== null) {
-    await run(grubMkconfigArgs(o.root, o.guest.mkconfig, o.grubDir), { env: CHROOT_ENV, reason: "generate grub.cfg with the image's own grub-mkconfig" });
+    await o.guestSession.run(grubMkconfigArgs(o.guest.mkconfig, o.grubDir), { reason: "generate grub.cfg with the image's own grub-mkconfig" });
     source = "guest grub-mkconfig";
     if (isDryRun()) return source;
     await fixBlsEntries(o.root, o.plan);

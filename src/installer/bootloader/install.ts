@@ -4,9 +4,9 @@ import path from "node:path";
 import { KsimageError } from "../../errors.js";
 import type { Kickstart } from "../../kickstart/model.js";
 import type { LayoutPlan } from "../../partition/types.js";
-import { getLogger, isDryRun, Teardown } from "../../run/index.js";
+import { getLogger, isDryRun, type Teardown } from "../../run/index.js";
+import type { GuestSession } from "../guest/session.js";
 import { biosGrubDir, chooseBiosInstaller, installGrubBios, type GrubInstaller } from "./bios.js";
-import { mountApiFilesystems } from "./chroot-api.js";
 import { writeDefaultGrub } from "./default-grub.js";
 import { chooseExtlinux, installExtlinux } from "./extlinux.js";
 import { bootPath } from "./grub-cfg.js";
@@ -32,6 +32,8 @@ export interface BootloaderContext {
   plan?: BootloaderPlan;
   /** The mounted install root. */
   root: string;
+  /** The session open on root: the image's own boot loader tools run in it. */
+  guest: GuestSession;
   /** Disk name -> its block devices. */
   devices: Record<string, DiskDevices>;
   /** Disk name -> its raw disk file (the ESP is written there at its byte offset). */
@@ -55,32 +57,8 @@ function deviceOf(ctx: BootloaderContext, disk: string): DiskDevices {
   return d;
 }
 
-// Run FN with the chroot's API filesystems mountable on demand; they are unmounted before this returns.
-async function withApiFilesystems<T>(ctx: BootloaderContext, fn: (ensure: () => Promise<void>) => Promise<T>): Promise<T> {
-  const api = new Teardown();
-  const handle = ctx.teardown.defer(`unmount the API filesystems under ${ctx.root}`, async () => void (await api.unwind()));
-  let mounted = false;
-  const ensure = async () => {
-    if (mounted) return;
-    mounted = true;
-    await mountApiFilesystems(ctx.root, api);
-  };
-  let result: T;
-  try {
-    result = await fn(ensure);
-  } catch (error) {
-    await api.unwind();
-    handle.release();
-    throw error;
-  }
-  const report = await api.unwind();
-  handle.release();
-  if (report.failures.length > 0) throw new KsimageError(`could not unmount ${report.failures.map((f) => f.label).join(", ")}`);
-  return result;
-}
-
 // GRUB 2: /etc/default/grub, password, BIOS boot code, UEFI image, then grub.cfg.
-async function installGrub(ctx: BootloaderContext, plan: BootloaderPlan, guest: GuestGrub, ensure: () => Promise<void>): Promise<BootloaderResult> {
+async function installGrub(ctx: BootloaderContext, plan: BootloaderPlan, guest: GuestGrub): Promise<BootloaderResult> {
   const log = (line: string) => (ctx.log?.(line), getLogger().info(line));
   const configDir = guest.mkconfig !== null || guest.install !== null ? guest.flavour : "grub";
   await writeDefaultGrub(plan, ctx.root);
@@ -92,19 +70,18 @@ async function installGrub(ctx: BootloaderContext, plan: BootloaderPlan, guest: 
   if (plan.bios) {
     bios = chooseBiosInstaller(guest);
     log(`BIOS: ${bios.kind === "guest" ? "the image's own grub-install" : `the host's grub-install with the ${bios.modules}'s i386-pc modules`}`);
-    if (bios.kind === "guest") await ensure();
-    await installGrubBios(bios, ctx.root, deviceOf(ctx, plan.bios.disk).device, plan.bios);
+    await installGrubBios(bios, ctx.guest, deviceOf(ctx, plan.bios.disk).device, plan.bios);
   }
   let uefi: EfiImageMaker | null = null;
   if (plan.uefi) {
     uefi = chooseEfiImageMaker(guest);
     log(`UEFI: ${uefi.kind === "guest" ? "the image's own grub-mkimage" : `the host's grub-mkimage with the ${uefi.modules}'s x86_64-efi modules`}`);
-    if (uefi.kind === "guest") await ensure();
     const raw = ctx.rawFiles[plan.uefi.disk];
     const partition = ctx.devices[plan.uefi.disk]?.partitions[plan.uefi.partition];
     await installGrubUefi({
       maker: uefi,
       root: ctx.root,
+      guest: ctx.guest,
       boot: plan.boot!,
       grubDir: configDir,
       grubDirPath: bootPath(plan, configDir),
@@ -112,8 +89,7 @@ async function installGrub(ctx: BootloaderContext, plan: BootloaderPlan, guest: 
       mtoolsImage: mtoolsImage(plan.uefi, raw, partition),
     });
   }
-  if (guest.mkconfig !== null) await ensure();
-  const config = await writeGrubConfig({ plan, guest, root: ctx.root, grubDir: configDir, passwordHash: hash });
+  const config = await writeGrubConfig({ plan, guest, root: ctx.root, guestSession: ctx.guest, grubDir: configDir, passwordHash: hash });
   log(`grub.cfg: ${config === "template" ? "from templates/grub.cfg.hbs (the image has no grub-mkconfig)" : "the image's own grub-mkconfig, root=UUID="}`);
   // A host grub-install reads /boot/grub; a Fedora-family config lives in /boot/grub2.
   if (bios && biosGrubDir(bios, guest) !== configDir && !isDryRun()) {
@@ -132,12 +108,9 @@ export async function installBootloader(ctx: BootloaderContext): Promise<Bootloa
   if (plan.loader === "none") return { plan, config: null, bios: null, uefi: null };
   const guest = probeGuestGrub(ctx.root);
   getLogger().debug({ guest }, "boot loader tools found in the image");
-  return withApiFilesystems(ctx, async (ensure) => {
-    if (plan.loader === "grub2") return installGrub(ctx, plan, guest, ensure);
-    const tool = await chooseExtlinux(guest.extlinux);
-    if (tool.kind === "guest") await ensure();
-    const device = plan.bios ? deviceOf(ctx, plan.bios.disk).device : "";
-    await installExtlinux({ plan, tool, root: ctx.root, device, kernels: isDryRun() ? [] : findKernels(ctx.root), osName: guestOsName(ctx.root) });
-    return { plan, config: "extlinux.conf", bios: null, uefi: null };
-  });
+  if (plan.loader === "grub2") return installGrub(ctx, plan, guest);
+  const tool = await chooseExtlinux(guest.extlinux);
+  const device = plan.bios ? deviceOf(ctx, plan.bios.disk).device : "";
+  await installExtlinux({ plan, tool, root: ctx.root, guest: ctx.guest, device, kernels: isDryRun() ? [] : findKernels(ctx.root), osName: guestOsName(ctx.root) });
+  return { plan, config: "extlinux.conf", bios: null, uefi: null };
 }

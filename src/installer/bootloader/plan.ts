@@ -18,10 +18,16 @@ export const GRUB_PBKDF2 = /^grub\.pbkdf2\.sha512\.\d+\.[0-9A-Fa-f]+\.[0-9A-Fa-f
 function filesystemAt(layout: LayoutPlan, mountpoint: string): BootFilesystem | null {
   const mount = layout.mounts.find((m) => m.mountpoint === mountpoint);
   if (!mount) return null;
+  if (mount.volume !== undefined) {
+    const [vg, name] = mount.volume.split("/") as [string, string];
+    const lvFs = layout.volumeGroups.find((v) => v.name === vg)?.lvs.find((l) => l.name === name)?.filesystem;
+    if (!lvFs) return null;
+    return { disk: mount.disk, partition: mount.partition, uuid: lvFs.uuid, fstype: lvFs.fstype, subvol: null, volume: { vg, lv: name } };
+  }
   const fs = layout.disks.find((d) => d.name === mount.disk)?.partitions.find((p) => p.number === mount.partition)?.filesystem;
   if (!fs) return null;
   const subvol = mount.options.find((o) => o.startsWith("subvol="))?.slice("subvol=".length) ?? null;
-  return { disk: mount.disk, partition: mount.partition, uuid: fs.uuid, fstype: fs.fstype, subvol };
+  return { disk: mount.disk, partition: mount.partition, uuid: fs.uuid, fstype: fs.fstype, subvol, volume: null };
 }
 
 // --boot-drive, then the first --driveorder disk the layout has, then the disk holding /boot.

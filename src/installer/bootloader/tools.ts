@@ -13,7 +13,8 @@ export interface BootloaderToolNeed {
  */
 export function bootloaderTools(plan: BootloaderPlan, opts: { plainPassword?: boolean } = {}): BootloaderToolNeed[] {
   if (plan.loader === "none") return [];
-  const needs: BootloaderToolNeed[] = [{ tool: "chroot", reason: "run the image's own boot loader tools" }, { tool: "mount", reason: "give the image's boot loader tools /proc, /sys and /dev" }];
+  // The image's own boot loader tools run in the guest session, whose tools the build lists once.
+  const needs: BootloaderToolNeed[] = [];
   if (plan.loader === "extlinux") {
     if (plan.bios) needs.push({ tool: "dd", reason: "write syslinux's MBR boot code" });
     return needs;

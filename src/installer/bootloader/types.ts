@@ -15,6 +15,8 @@ export interface BootFilesystem {
   fstype: FsType;
   /** btrfs subvolume the mount point lives in, or null. */
   subvol: string | null;
+  /** The LVM logical volume holding it (the initramfs activates it; GRUB reads it with its lvm module), or null. */
+  volume: { vg: string; lv: string } | null;
 }
 
 /** The serial console named by `console=ttyS<unit>,<speed><parity><bits>` in --append. */

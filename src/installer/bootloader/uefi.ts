@@ -2,7 +2,7 @@
 import { cp, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { isDryRun, run } from "../../run/index.js";
-import { chrootArgs, CHROOT_ENV } from "./chroot-api.js";
+import type { GuestSession } from "../guest/session.js";
 import { GRUB_FS_MODULE } from "./grub-cfg.js";
 import { GRUB_MODULE_DIRS, type GuestGrub } from "./guest-grub.js";
 import type { BootFilesystem, UefiTarget } from "./types.js";
@@ -13,7 +13,7 @@ export const EFI_IMAGE_MODULES = [
   "linux", "gzio", "echo", "test", "ls", "boot", "reboot", "halt", "serial", "terminal", "all_video", "efi_gop",
 ];
 
-/** Whose grub-mkimage makes the EFI image: the guest's chrooted, or the host's (with the guest's modules if any). */
+/** Whose grub-mkimage makes the EFI image: the guest's in the guest session, or the host's (with the guest's modules if any). */
 export type EfiImageMaker = { kind: "guest"; command: string } | { kind: "host"; modules: "guest" | "host" };
 
 /** The guest's grub-mkimage when it has it and the x86_64-efi modules; else the host's. */
@@ -27,7 +27,7 @@ export function earlyConfig(boot: BootFilesystem, grubDirPath: string): string {
   return [`search --no-floppy --fs-uuid --set=root ${boot.uuid}`, `set prefix=($root)${grubDirPath}`, "configfile $prefix/grub.cfg", ""].join("\n");
 }
 
-/** The grub-mkimage argv. Paths are as the tool sees them (inside the guest when chrooted). */
+/** The grub-mkimage argv. Paths are as the tool sees them (inside the guest when it runs there). */
 export function grubMkimageArgs(o: { command: string; moddir: string; output: string; prefix: string; config: string; modules: readonly string[] }): string[] {
   return [o.command, "-d", o.moddir, "-O", "x86_64-efi", "-o", o.output, "-p", o.prefix, "-c", o.config, ...o.modules];
 }
@@ -56,6 +56,7 @@ export function efiDir(grubDir: "grub" | "grub2"): string {
 export async function installGrubUefi(o: {
   maker: EfiImageMaker;
   root: string;
+  guest: GuestSession;
   boot: BootFilesystem;
   grubDir: "grub" | "grub2";
   /** The grub directory as GRUB sees it on the boot filesystem, e.g. /boot/grub or /grub. */
@@ -83,10 +84,8 @@ export async function installGrubUefi(o: {
     config: inGuest(`${dir}/load.cfg`),
     modules,
   });
-  await run(guest ? chrootArgs(o.root, args) : args, {
-    env: guest ? CHROOT_ENV : undefined,
-    reason: `make the UEFI GRUB image (${guest ? "the image's own grub-mkimage" : "the host's grub-mkimage"})`,
-  });
+  const mkimage = { reason: `make the UEFI GRUB image (${guest ? "the image's own grub-mkimage" : "the host's grub-mkimage"})` };
+  await (guest ? o.guest.run(args, mkimage) : run(args, mkimage));
   const reason = `put ${o.target.path} on the EFI system partition of disk ${o.target.disk} (mtools; FAT is never mounted)`;
   for (const d of ["EFI", "EFI/BOOT"]) {
     const exists = await run(mdirArgs(o.mtoolsImage, d), { env: MTOOLS_ENV, allowExitCodes: [1], reason });

@@ -1,8 +1,9 @@
 // Make groups and accounts and set password hashes with shadow-utils: the guest's in chroot, else the host's with --root.
 import { KsimageError } from "../../errors.js";
-import { run, which } from "../../run/index.js";
+import { which } from "../../run/index.js";
+import type { GuestSession } from "../guest/session.js";
 import { filesAccounts } from "./accounts-files.js";
-import { guestExecutable, note, toolArgv, type ConfigureContext, type ToolPlace } from "./guest.js";
+import { guestExecutable, note, runTool, toolArgv, type ConfigureContext, type ToolPlace } from "./guest.js";
 
 /** A new account as useradd takes it; null means "useradd's default". */
 export interface NewUser {
@@ -60,15 +61,15 @@ export function chpasswdArgs(): string[] {
   return ["chpasswd", "-e"];
 }
 
-// A shadow-utils argv aimed at ROOT: chroot into the guest, or the host's tool with --root.
+// A shadow-utils argv aimed at ROOT: as the guest runs it, or the host's tool with --root.
 export function shadowToolArgv(place: ToolPlace, root: string, argv: readonly string[]): string[] {
-  return toolArgv(place, root, argv.slice(1), ["--root", root]);
+  return toolArgv(place, argv.slice(1), ["--root", root]);
 }
 
 // Account operations through shadow-utils found at PLACES.
-function toolAccounts(method: "guest" | "host", places: Record<ShadowTool, ToolPlace>, root: string): Accounts {
+function toolAccounts(method: "guest" | "host", places: Record<ShadowTool, ToolPlace>, guest: GuestSession): Accounts {
   const exec = (tool: ShadowTool, argv: string[], reason: string, input?: string, secrets?: string[]) =>
-    run(shadowToolArgv(places[tool], root, argv), { reason, input, secrets });
+    runTool(guest, places[tool], argv.slice(1), ["--root", guest.root], { reason, input, secrets });
   return {
     method,
     addGroup: async (name, gid) => void (await exec("groupadd", groupaddArgs(name, gid), `create group ${name}`)),
@@ -88,14 +89,14 @@ export async function chooseAccounts(ctx: ConfigureContext): Promise<Accounts> {
       const p = await guestExecutable(ctx.root, tool);
       return p === undefined ? undefined : { where: "guest", path: p };
     });
-    if (inGuest !== undefined) return announce(ctx, toolAccounts("guest", inGuest, ctx.root), "the guest's shadow-utils in chroot");
+    if (inGuest !== undefined) return announce(ctx, toolAccounts("guest", inGuest, ctx.guest), "the guest's shadow-utils in the guest session");
   }
   if (wanted === "auto" || wanted === "host") {
     const onHost = await allPlaces(async (tool) => {
       const p = await which(tool);
       return p === undefined ? undefined : { where: "host", path: p };
     });
-    if (onHost !== undefined) return announce(ctx, toolAccounts("host", onHost, ctx.root), "the host's shadow-utils with --root");
+    if (onHost !== undefined) return announce(ctx, toolAccounts("host", onHost, ctx.guest), "the host's shadow-utils with --root");
   }
   if (wanted !== "auto" && wanted !== "files") throw new KsimageError(`accounts: the ${wanted} has no ${SHADOW_TOOLS.join(", ")}`);
   return announce(ctx, filesAccounts(ctx.root), "direct edits of passwd, group and shadow (no shadow-utils in the guest or on the host)");

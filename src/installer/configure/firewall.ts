@@ -1,6 +1,5 @@
 // firewall: firewall-offline-cmd in the guest when it has firewalld; otherwise a clear warning for the caller.
 import type { Kickstart } from "../../kickstart/model.js";
-import { run } from "../../run/index.js";
 import { guestExecutable, note, type ConfigureContext } from "./guest.js";
 
 // firewall-offline-cmd argv for a firewall line, in Anaconda's order: mode, trusted devices, ports, removals, services.
@@ -36,7 +35,7 @@ export async function configureFirewall(ctx: ConfigureContext): Promise<string[]
     ];
   }
   const argv = firewallOfflineArgs(fw);
-  await run(["chroot", ctx.root, tool, ...argv.slice(1)], { reason: "configure firewalld in the guest" });
+  await ctx.guest.run([tool, ...argv.slice(1)], { reason: "configure firewalld in the guest" });
   note(ctx, `firewall ${fw.enabled === false ? "disabled" : "enabled"} with the guest's ${tool}`);
   return [];
 }

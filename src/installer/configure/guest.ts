@@ -3,13 +3,16 @@ import { constants } from "node:fs";
 import { access, chmod, lstat, mkdir, readFile, readlink, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Kickstart } from "../../kickstart/model.js";
-import { getLogger, which, type Teardown } from "../../run/index.js";
+import { getLogger, run, which, type RunOptions, type RunResult, type Teardown } from "../../run/index.js";
+import type { GuestSession } from "../guest/session.js";
 
 /** What every configuration step gets: the parsed kickstart, the mounted root and the build's undo stack. */
 export interface ConfigureContext {
   ks: Kickstart;
   /** The root of the installed tree (the mounted image root, or any directory holding one). */
   root: string;
+  /** The session open on root: the only way to run the guest's own tools. */
+  guest: GuestSession;
   teardown: Teardown;
   /** One human line per notable action (the CLI's progress display); optional. */
   log?: (line: string) => void;
@@ -129,7 +132,7 @@ async function isExecutableFile(file: string): Promise<boolean> {
   );
 }
 
-/** Where a tool runs: inside the guest through chroot, or on the host pointed at the root. */
+/** Where a tool runs: inside the guest (through the session), or on the host pointed at the root. */
 export type ToolPlace = { where: "guest"; path: string } | { where: "host"; path: string };
 
 // Find NAME in the guest, else on the host; log which one does PURPOSE. Undefined when neither has it.
@@ -149,10 +152,16 @@ export async function findTool(root: string, name: string, purpose: string): Pro
   return undefined;
 }
 
-// The argv that runs a tool on ROOT: `chroot ROOT TOOL ARGS` in the guest, `TOOL ROOTARGS ARGS` on the host.
-export function toolArgv(place: ToolPlace, root: string, args: readonly string[], rootArgs: readonly string[]): string[] {
-  if (place.where === "guest") return ["chroot", root, place.path, ...args];
+// The argv of a tool at PLACE: `TOOL ARGS` as the guest runs it, `TOOL ROOTARGS ARGS` on the host.
+export function toolArgv(place: ToolPlace, args: readonly string[], rootArgs: readonly string[]): string[] {
+  if (place.where === "guest") return [place.path, ...args];
   return [place.path, ...rootArgs, ...args];
+}
+
+// Run a tool at PLACE: in the guest session, or on the host aimed at the root with ROOTARGS.
+export function runTool(guest: GuestSession, place: ToolPlace, args: readonly string[], rootArgs: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  const argv = toolArgv(place, args, rootArgs);
+  return place.where === "guest" ? guest.run(argv, opts) : run(argv, opts);
 }
 
 // Log a notable action both to the build log and to the human progress display.

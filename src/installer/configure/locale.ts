@@ -1,5 +1,4 @@
 // lang: LANG in /etc/locale.conf (Fedora) or /etc/default/locale (Debian), and the locale built with locale-gen if present.
-import { run } from "../../run/index.js";
 import { guestExecutable, note, osFamily, readGuestFile, writeGuestFile, type ConfigureContext } from "./guest.js";
 
 /** Locales every glibc has without generating anything. */
@@ -60,7 +59,7 @@ async function generateLocales(ctx: ConfigureContext, locales: string[]): Promis
   const key = (name: string) => name.toLowerCase().replace("utf-8", "utf8");
   const unknown = wanted.filter((l) => !entries.some((e) => key(e.split(" ")[0] ?? "") === key(l)));
   await writeGuestFile(ctx.root, "/etc/locale.gen", enableLocaleGen(current, entries));
-  await run(["chroot", ctx.root, localeGen], { reason: `build the locales ${entries.join(", ")} in the guest` });
+  await ctx.guest.run([localeGen], { reason: `build the locales ${entries.join(", ")} in the guest` });
   note(ctx, `locales built with the guest's ${localeGen}: ${entries.join(", ")}`);
   return unknown.map((l) => `lang: ${l} is not in the guest's list of supported locales; not generated`);
 }

@@ -1,13 +1,11 @@
 // selinux: the mode in /etc/selinux/config, and a relabel with setfiles whenever the guest has a policy.
-import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { mountArgs, unmount } from "../../partition/mount.js";
-import { getLogger, run } from "../../run/index.js";
-import { findTool, guestExists, note, readGuestFile, resolveInRoot, toolArgv, writeGuestFile, type ConfigureContext } from "./guest.js";
+import { getLogger } from "../../run/index.js";
+import { findTool, guestExists, note, readGuestFile, resolveInRoot, runTool, writeGuestFile, type ConfigureContext } from "./guest.js";
 
 type Mode = "enforcing" | "permissive" | "disabled";
 
-/** Paths the relabel leaves alone: API filesystems bound or mounted into the chroot. */
+/** Paths the relabel leaves alone: what the guest session mounts. */
 export const RELABEL_EXCLUDES = ["/proc", "/sys", "/dev", "/run"];
 
 // /etc/selinux/config with SELINUX=MODE; other settings of an existing file are kept (a new one gets targeted).
@@ -30,7 +28,7 @@ export function fileContextsPath(type: string): string {
   return `/etc/selinux/${type}/contexts/files/file_contexts`;
 }
 
-// setfiles argv run inside the guest (chroot): relabel / from its file contexts.
+// setfiles argv run inside the guest session: relabel / from its file contexts (libselinux needs the session's /proc).
 export function setfilesArgs(fileContexts: string): string[] {
   return ["setfiles", "-F", ...RELABEL_EXCLUDES.flatMap((e) => ["-e", e]), fileContexts, "/"];
 }
@@ -68,26 +66,8 @@ export async function relabelSystem(ctx: ConfigureContext): Promise<string[]> {
   }
   const setfiles = await findTool(ctx.root, "setfiles", "relabel the image for SELinux");
   if (setfiles === undefined) return [`SELinux relabel skipped: neither the guest nor the host has setfiles (policycoreutils)`];
-  if (setfiles.where === "host") {
-    await run(toolArgv(setfiles, ctx.root, hostSetfilesArgs(ctx.root, fileContexts).slice(1), []), { reason: "relabel the image for SELinux" });
-  } else {
-    await withProc(ctx, () => run(toolArgv(setfiles, ctx.root, setfilesArgs(fileContexts).slice(1), []), { reason: "relabel the image for SELinux" }));
-  }
+  const args = setfiles.where === "host" ? hostSetfilesArgs(ctx.root, fileContexts) : setfilesArgs(fileContexts);
+  await runTool(ctx.guest, setfiles, args.slice(1), [], { reason: "relabel the image for SELinux" });
   note(ctx, `SELinux labels set from ${fileContexts}`);
   return [];
-}
-
-// libselinux labels files through /proc/self/fd: mount /proc in the guest for FN unless the chroot set-up did.
-async function withProc<T>(ctx: ConfigureContext, fn: () => Promise<T>): Promise<T> {
-  if (await guestExists(ctx.root, "/proc/self")) return fn();
-  const target = path.join(ctx.root, "proc");
-  const handle = ctx.teardown.defer(`unmount ${target}`, () => unmount(target));
-  try {
-    await mkdir(target, { recursive: true });
-    await run(mountArgs("proc", target, "proc"), { reason: "give setfiles a /proc in the guest" });
-    return await fn();
-  } finally {
-    await unmount(target);
-    handle.release();
-  }
 }

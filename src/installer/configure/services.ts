@@ -1,6 +1,5 @@
-// services --enabled/--disabled: systemctl enable/disable offline (the guest's in chroot, else the host's --root).
-import { run } from "../../run/index.js";
-import { findTool, guestExists, note, toolArgv, type ConfigureContext } from "./guest.js";
+// services --enabled/--disabled: systemctl enable/disable offline (the guest's in the guest session, else the host's --root).
+import { findTool, guestExists, note, runTool, type ConfigureContext } from "./guest.js";
 
 const UNIT_DIRS = ["/etc/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"];
 const UNIT_SUFFIX = /\.(service|socket|target|timer|path|mount|automount|swap|slice|scope|device)$/;
@@ -45,7 +44,7 @@ export async function configureServices(ctx: ConfigureContext, extra: readonly s
       else warnings.push(`services --${verb}d: the guest has no unit ${unit}; not ${verb}d`);
     }
     if (present.length === 0) continue;
-    await run(toolArgv(systemctl, ctx.root, systemctlArgs(verb, present).slice(1), [`--root=${ctx.root}`]), { reason: `${verb} ${present.join(", ")}` });
+    await runTool(ctx.guest, systemctl, systemctlArgs(verb, present).slice(1), [`--root=${ctx.root}`], { reason: `${verb} ${present.join(", ")}` });
     note(ctx, `${verb}d ${present.join(", ")}`);
   }
   return warnings;

@@ -81,10 +81,15 @@ export async function storeCachedTree(
   layout: LayoutPlan,
   installed: InstalledTree,
   teardown: Teardown,
+  sessionMounts: readonly string[] = [],
 ): Promise<{ line: string; warning: boolean } | null> {
   if (plan.status === "off") return null;
-  // mkfs's lost+found at each filesystem's root belongs to the new filesystems, not to the tree.
-  const excludes = layout.mounts.filter((m) => m.fstype.startsWith("ext")).map((m) => path.posix.join(path.posix.relative("/", m.mountpoint), "lost+found"));
+  // mkfs's lost+found at each filesystem's root belongs to the new filesystems, not to the tree; so does what an open
+  // guest session mounted (a dnf install runs inside one): its mount points stay, their content does not.
+  const excludes = [
+    ...layout.mounts.filter((m) => m.fstype.startsWith("ext")).map((m) => path.posix.join(path.posix.relative("/", m.mountpoint), "lost+found")),
+    ...sessionMounts.map((m) => `${m}/*`),
+  ];
   try {
     const entry = await storeTree(plan.dir, root, { key: plan.key, inputs: plan.inputs, packages: installed.packages, installSeconds: installed.seconds, excludes }, teardown);
     return entry ? { line: `root-tree cache: stored ${describeEntry(entry)}`, warning: false } : null;

@@ -7,7 +7,6 @@ export const authselectCommand: CommandDef = {
   name: "authselect",
   summary: "authentication profile, as arguments to authselect (kept verbatim)",
   options: [{ names: [], dest: "options", nargs: "*", description: "arguments for authselect, e.g. select sssd with-mkhomedir --force" }],
-  support: "accepted",
   handle(ctx) {
     // pykickstart takes the physical line after the command word, untouched apart from outer whitespace.
     const line = ctx.line.trimStart();

@@ -20,6 +20,7 @@ function handle(ctx: CommandContext): void {
   const d = overlay(prev, ns);
   d.autopart = true;
   d.lvm = true;
+  Object.assign(d, { file: ctx.file, lineno: ctx.lineno });
   const conflict = seenBefore(ctx, "part", "partition") ? "part/partition"
     : seenBefore(ctx, "raid") ? "raid" : seenBefore(ctx, "volgroup") ? "volgroup"
     : seenBefore(ctx, "logvol") ? "logvol" : seenBefore(ctx, "mount") ? "mount" : "";
@@ -57,6 +58,8 @@ const autopartArgs: ArgSpec[] = [
 
 /** What autopart asked for, typed; null when the kickstart has no autopart line. */
 export const AutoPartData = z.object({
+  file: z.string().describe("file of the autopart line"),
+  lineno: z.number().int().describe("line of the autopart line"),
   type: z.enum(["lvm", "btrfs", "plain", "thinp"]).nullable().describe("scheme; null: the installer's default"),
   fstype: z.string().nullable(),
   nohome: z.boolean(),
@@ -65,6 +68,7 @@ export const AutoPartData = z.object({
   hibernation: z.boolean(),
   encrypted: z.boolean(),
   passphrase: z.string().nullable().describe("secret"),
+  hwPassphrase: z.boolean().describe("an OPAL self-encrypting drive passphrase was given (--hw-passphrase)"),
 });
 export type AutoPartData = z.infer<typeof AutoPartData>;
 
@@ -74,6 +78,7 @@ export function autoPartitioning(ks: Kickstart): AutoPartData | null {
   if (!d) return null;
   const orNull = (v: unknown): string | null => (v ? String(v) : null);
   return AutoPartData.parse({
+    file: d.file ?? ks.file, lineno: d.lineno ?? 0, hwPassphrase: Boolean(d.hw_passphrase),
     type: d.type, fstype: orNull(d.fstype), nohome: d.nohome, noboot: d.noboot, noswap: d.noswap,
     hibernation: d.hibernation, encrypted: d.encrypted, passphrase: orNull(d.passphrase),
   });
@@ -84,7 +89,6 @@ export const autopartCommand: CommandDef = {
   name: "autopart",
   summary: "lay out the disk automatically (root, swap, boot)",
   options,
-  support: "used",
   handle,
   toKickstart: (ks) => {
     const d = ks.other.autopart as Record<string, unknown> | undefined;

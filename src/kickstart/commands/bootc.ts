@@ -35,7 +35,6 @@ export const bootcCommand: CommandDef = {
   name: "bootc",
   summary: "install a bootable container image with bootc (not used by an image build)",
   options,
-  support: "accepted",
   handle,
   toKickstart: (ks) => {
     const o = otherObject(ks, "bootc");

@@ -58,7 +58,6 @@ export const bootloaderCommand: CommandDef = {
   name: "bootloader",
   summary: "configure the boot loader (location, kernel arguments, timeout, password)",
   options,
-  support: "used",
   handle,
   toKickstart: (ks) => (ks.bootloader.seen ? [bootloaderLine(ks.bootloader)] : []),
 };

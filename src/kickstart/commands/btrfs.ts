@@ -96,7 +96,6 @@ export const btrfsCommand: CommandDef = {
   name: "btrfs",
   summary: "create a btrfs volume or subvolume",
   options,
-  support: "used",
   handle,
   toKickstart: (ks) => ((ks.other.btrfs as { btrfsList?: Record<string, unknown>[] } | undefined)?.btrfsList ?? []).map(btrfsLine),
 };

@@ -12,7 +12,6 @@ export const cdromCommand: CommandDef = {
   name: "cdrom",
   summary: "install from the first CD-ROM/DVD drive (no effect on an image build)",
   options: [],
-  support: "accepted",
   handle,
   toKickstart: (ks) => (ks.other.cdrom ? ["cdrom"] : []),
 };

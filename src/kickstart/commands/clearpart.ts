@@ -55,7 +55,6 @@ export const clearpartCommand: CommandDef = {
   name: "clearpart",
   summary: "remove existing partitions before partitioning",
   options,
-  support: "used",
   handle,
   toKickstart: (ks) => {
     const d = ks.other.clearpart as Record<string, unknown> | undefined;

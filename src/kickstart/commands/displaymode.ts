@@ -18,7 +18,6 @@ export const displaymodeCommand: CommandDef = {
   words: ["text", "graphical", "cmdline"],
   summary: "installer interface: text, graphical or cmdline (no effect on an image build)",
   options,
-  support: "accepted",
   handle(ctx) {
     const { ns } = ctx.parse(options);
     const nonInteractive = ns.nonInteractive === true;

@@ -47,7 +47,6 @@ export const driverdiskCommand: CommandDef = {
   name: "driverdisk",
   summary: "load a driver update disk in the installer (no effect on an image build)",
   options,
-  support: "accepted",
   handle,
   toKickstart: (ks: Kickstart) => {
     const holder = ks.other.driverdisk as { driverdiskList?: Record<string, unknown>[] } | undefined;

@@ -13,7 +13,6 @@ export const eulaCommand: CommandDef = {
   name: "eula",
   summary: "accept the licence agreement (eula --agreed)",
   options,
-  support: "accepted",
   handle(ctx) {
     const { ns, extra } = ctx.parse(options, ctx.args, true);
     if (extra.length) ctx.error(`Kickstart command eula does not take any arguments: ${pyList(extra)}`);

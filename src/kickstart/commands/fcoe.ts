@@ -14,7 +14,6 @@ export const fcoeCommand: CommandDef = {
   name: "fcoe",
   summary: "attach FCoE storage during installation; no effect on an image",
   options,
-  support: "accepted",
   handle(ctx) {
     const { ns } = ctx.parse(options);
     const list = otherList(ctx.ks, "fcoe", "fcoe");

@@ -37,7 +37,6 @@ export const firewallCommand: CommandDef = {
   name: "firewall",
   summary: "firewalld: enabled or disabled, open ports, allowed services, trusted devices",
   options,
-  support: "used",
   handle(ctx) {
     const { ns } = ctx.parse(options);
     const prev = ctx.ks.firewall;

@@ -14,7 +14,6 @@ export const firstbootCommand: CommandDef = {
   name: "firstboot",
   summary: "run the first-boot setup tool (initial-setup) or not",
   options,
-  support: "used",
   handle(ctx) {
     const { ns } = ctx.parse(options);
     // pykickstart assigns the parsed value directly: a bare `firstboot` resets it to None.

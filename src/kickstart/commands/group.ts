@@ -13,7 +13,6 @@ export const groupCommand: CommandDef = {
   name: "group",
   summary: "create a local group, optionally with a fixed GID",
   options,
-  support: "used",
   handle(ctx) {
     const { ns } = ctx.parse(options);
     const name = String(ns.name);

@@ -19,7 +19,6 @@ export const harddriveCommand: CommandDef = {
   name: "harddrive",
   summary: "install from ISO images on a local partition (not used by an image build)",
   options,
-  support: "accepted",
   handle,
   toKickstart: (ks) => {
     const h = otherObject(ks, "harddrive");

@@ -6,7 +6,6 @@ export const hmcCommand: CommandDef = {
   name: "hmc",
   summary: "install from the SE/HMC medium (IBM Z); no effect on an image",
   options: [],
-  support: "accepted",
   handle(ctx) {
     if (ctx.args.length) ctx.error(`Kickstart command ${ctx.word} does not take any arguments`);
     ctx.ks.other.hmc = {};

@@ -29,7 +29,6 @@ export const ignorediskCommand: CommandDef = {
   name: "ignoredisk",
   summary: "restrict which disks are used or ignored",
   options,
-  support: "accepted",
   handle,
   toKickstart: (ks) => {
     const d = ks.other.ignoredisk as Record<string, unknown> | undefined;

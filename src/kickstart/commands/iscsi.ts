@@ -26,7 +26,6 @@ export const iscsiCommand: CommandDef = {
   name: "iscsi",
   summary: "attach iSCSI storage during installation; no effect on an image",
   options,
-  support: "accepted",
   handle(ctx) {
     const { ns } = ctx.parse(options);
     otherList(ctx.ks, "iscsi", "iscsi").push({ ...overlay(DEFAULTS, ns), file: ctx.file, lineno: ctx.lineno });

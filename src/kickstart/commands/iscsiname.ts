@@ -9,7 +9,6 @@ export const iscsinameCommand: CommandDef = {
   name: "iscsiname",
   summary: "set the iSCSI initiator name; no effect on an image",
   options,
-  support: "accepted",
   handle(ctx) {
     const { ns, extra } = ctx.parse(options, ctx.args, true);
     if (extra.length) ctx.error(`Unexpected arguments to iscsiname command: ${extra.join(" ")}`);

@@ -22,7 +22,6 @@ export const keyboardCommand: CommandDef = {
   name: "keyboard",
   summary: "console keymap and X keyboard layouts",
   options,
-  support: "used",
   handle(ctx) {
     const { ns, extra } = ctx.parse(options, ctx.args, true);
     const kbd = ns.kbd as string[];

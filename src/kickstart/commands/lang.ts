@@ -14,7 +14,6 @@ export const langCommand: CommandDef = {
   name: "lang",
   summary: "system language (LANG) and extra supported locales",
   options,
-  support: "used",
   handle(ctx) {
     const { ns, extra } = ctx.parse(options, ctx.args, true);
     if (extra.length) ctx.error(`Unexpected arguments to lang command: ${pyList(extra)}`);

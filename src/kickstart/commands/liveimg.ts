@@ -38,7 +38,6 @@ export const liveimgCommand: CommandDef = {
   name: "liveimg",
   summary: "install from a root filesystem image or tarball (liveimg --url=file://... builds offline)",
   options,
-  support: "used",
   handle,
   toKickstart,
 };

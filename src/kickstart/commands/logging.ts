@@ -19,7 +19,6 @@ export const loggingCommand: CommandDef = {
   name: "logging",
   summary: "remote logging of the installer (no effect on an image build)",
   options,
-  support: "accepted",
   handle(ctx) {
     const { ns } = ctx.parse(options);
     const prev = ctx.ks.other.logging as Logging | undefined;

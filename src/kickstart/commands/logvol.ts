@@ -104,6 +104,7 @@ export const LogVolData = SourceRef.extend({
   maxsize: z.number().nullable().describe("bytes (--maxsize)"),
   percent: z.number().nullable().describe("percentage of the volume group (--percent)"),
   recommended: z.boolean(),
+  hibernation: z.boolean().describe("size swap for hibernation (--hibernation)"),
   format: z.boolean(),
   preexist: z.boolean(),
   label: z.string().nullable(),
@@ -127,7 +128,7 @@ export function logicalVolumes(ks: Kickstart): LogVolData[] {
     LogVolData.parse({
       file: d.file, lineno: d.lineno, mountpoint: d.mountpoint, name: d.name, vgname: d.vgname, fstype: orNull(d.fstype),
       size: typeof d.size === "number" ? d.size * MiB : null, grow: d.grow, maxsize: bytes(d.maxSizeMB),
-      percent: d.percent || null, recommended: d.recommended, format: d.format, preexist: d.preexist, label: orNull(d.label),
+      percent: d.percent || null, recommended: d.recommended, hibernation: d.hibernation, format: d.format, preexist: d.preexist, label: orNull(d.label),
       fsoptions: orNull(d.fsopts), mkfsoptions: orNull(d.mkfsopts), encrypted: d.encrypted, passphrase: orNull(d.passphrase),
       thinPool: d.thin_pool, thinVolume: d.thin_volume, poolName: orNull(d.pool_name),
     }),
@@ -139,7 +140,6 @@ export const logvolCommand: CommandDef = {
   name: "logvol",
   summary: "create an LVM logical volume",
   options,
-  support: "used",
   handle,
   toKickstart: (ks) =>
     ((ks.other.logvol as { lvList?: Record<string, unknown>[] } | undefined)?.lvList ?? []).map(

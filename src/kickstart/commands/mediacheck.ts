@@ -8,7 +8,6 @@ export const mediacheckCommand: CommandDef = {
   name: "mediacheck",
   summary: "check the installation medium first (no effect on an image build)",
   options: [],
-  support: "accepted",
   handle(ctx) {
     const { extra } = ctx.parse([], ctx.args, true);
     if (extra.length) ctx.error(`Kickstart command mediacheck does not take any arguments: ${pyList(extra)}`);

@@ -6,7 +6,7 @@ export const moduleCommand: CommandDef = {
   name: "module",
   summary: "removed from kickstart (RPM modularity is gone); an error unless --lenient",
   options: [],
-  support: "removed",
+  removed: true,
   handle: () => undefined,
   toKickstart: () => [],
 };

@@ -40,7 +40,6 @@ export const mountCommand: CommandDef = {
   name: "mount",
   summary: "mount an existing device (no partitioning); not usable for a new image",
   options,
-  support: "accepted",
   handle,
   toKickstart: (ks) => ((ks.other.mount as { mount_points?: Record<string, unknown>[] } | undefined)?.mount_points ?? []).map(mountLine),
 };

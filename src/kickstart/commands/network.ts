@@ -168,7 +168,6 @@ export const networkCommand: CommandDef = {
   name: "network",
   summary: "configure a network device and the host name of the installed system",
   options,
-  support: "used",
   handle,
   toKickstart: (ks: Kickstart) => ks.network.map(networkLine),
 };

@@ -19,7 +19,6 @@ export const nfsCommand: CommandDef = {
   name: "nfs",
   summary: "install from an NFS export (not used by an image build)",
   options,
-  support: "accepted",
   handle,
   toKickstart: (ks) => {
     const n = otherObject(ks, "nfs");

@@ -15,7 +15,6 @@ export const nvdimmCommand: CommandDef = {
   name: "nvdimm",
   summary: "deprecated (no effect): configure NVDIMM devices",
   options,
-  support: "accepted",
   handle(ctx) {
     ctx.warn(
       `Ignoring deprecated command on line ${ctx.lineno}:  The nvdimm command has been deprecated and no longer has any effect.  It may be removed from future releases, which will result in a fatal error from kickstart.  Please modify your kickstart file to remove this command.`,

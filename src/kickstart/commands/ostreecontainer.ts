@@ -34,7 +34,6 @@ export const ostreecontainerCommand: CommandDef = {
   name: "ostreecontainer",
   summary: "install by deploying an OSTree native container image (not used by an image build)",
   options,
-  support: "accepted",
   handle,
   toKickstart: (ks) => {
     const o = otherObject(ks, "ostreecontainer");

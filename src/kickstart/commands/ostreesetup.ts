@@ -34,7 +34,6 @@ export const ostreesetupCommand: CommandDef = {
   name: "ostreesetup",
   summary: "install by deploying an OSTree commit (not used by an image build)",
   options,
-  support: "accepted",
   handle,
   toKickstart: (ks) => {
     const o = otherObject(ks, "ostreesetup");

@@ -109,7 +109,6 @@ export const partCommand: CommandDef = {
   aliases: ["partition"],
   summary: "create a partition (or a RAID/LVM/btrfs member) on a disk",
   options,
-  support: "used",
   handle,
   toKickstart: (ks) => ks.partitions.map(partLine),
 };

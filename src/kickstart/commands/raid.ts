@@ -110,7 +110,6 @@ export const raidCommand: CommandDef = {
   name: "raid",
   summary: "create a software RAID array",
   options,
-  support: "accepted",
   handle,
   toKickstart: (ks) => ((ks.other.raid as { raidList?: Record<string, unknown>[] } | undefined)?.raidList ?? []).map(raidLine),
 };

@@ -19,7 +19,6 @@ export const rdpCommand: CommandDef = {
   name: "rdp",
   summary: "remote access to the graphical installer over RDP (no effect on an image build)",
   options,
-  support: "accepted",
   handle(ctx) {
     const { ns } = ctx.parse(options);
     const prev = ctx.ks.other.rdp as Rdp | undefined;

@@ -50,7 +50,6 @@ export const realmCommand: CommandDef = {
   name: "realm",
   summary: "join a Kerberos realm or domain with realmd (realm join ...)",
   options: [{ names: [], dest: "args", nargs: "*", description: "join, options for realm join (--client-software=, --one-time-password=, ...), the realm" }],
-  support: "accepted",
   handle(ctx) {
     const prev = ctx.ks.other.realm as Realm | undefined;
     if (prev?.join_realm) ctx.error("The realm command 'join' should only be specified once");

@@ -24,7 +24,6 @@ export const rebootCommand: CommandDef = {
   aliases: ["poweroff", "shutdown", "halt"],
   summary: "reboot, power off or halt after the installation (no effect on an image build)",
   options,
-  support: "accepted",
   handle(ctx) {
     const { ns } = ctx.parse(options);
     const action = ACTIONS[ctx.word] ?? "shutdown";

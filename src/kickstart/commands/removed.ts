@@ -6,7 +6,7 @@ function removed(name: string): CommandDef {
     name,
     summary: `removed from kickstart; an error unless --lenient`,
     options: [],
-    support: "removed",
+    removed: true,
     handle: () => undefined,
     toKickstart: () => [],
   };

@@ -81,7 +81,6 @@ export const repoCommand: CommandDef = {
   name: "repo",
   summary: "add a package repository used to install packages",
   options,
-  support: "used",
   handle,
   toKickstart: (ks: Kickstart) => ks.repos.map(repoLine),
 };

@@ -12,13 +12,13 @@ function handle(ctx: CommandContext): void {
   if (seenBefore(ctx, "autopart")) ctx.error("The autopart and reqpart commands can't be used at the same time");
   if (seenBefore(ctx, "mount")) ctx.error("The mount and reqpart commands can't be used at the same time");
   const { ns } = ctx.parse(options);
-  ctx.ks.other.reqpart = { addBoot: ns.addBoot as boolean, reqpart: true };
+  ctx.ks.other.reqpart = { addBoot: ns.addBoot as boolean, reqpart: true, file: ctx.file, lineno: ctx.lineno };
 }
 
 /** What reqpart asked for, or null when the kickstart has no reqpart line. */
-export function requiredPartitions(ks: Kickstart): { addBoot: boolean } | null {
-  const r = ks.other.reqpart as { addBoot: boolean } | undefined;
-  return r ? { addBoot: r.addBoot } : null;
+export function requiredPartitions(ks: Kickstart): { addBoot: boolean; file: string; lineno: number } | null {
+  const r = ks.other.reqpart as { addBoot: boolean; file?: string; lineno?: number } | undefined;
+  return r ? { addBoot: r.addBoot, file: r.file ?? ks.file, lineno: r.lineno ?? 0 } : null;
 }
 
 /** The `reqpart` command: platform partitions (biosboot, /boot/efi, PReP), optionally /boot. */
@@ -26,7 +26,6 @@ export const reqpartCommand: CommandDef = {
   name: "reqpart",
   summary: "create the partitions the platform needs (biosboot, /boot/efi, PReP)",
   options,
-  support: "used",
   handle,
   toKickstart: (ks) => {
     const r = ks.other.reqpart as { addBoot: boolean } | undefined;

@@ -19,7 +19,6 @@ export const rescueCommand: CommandDef = {
   name: "rescue",
   summary: "start the installer's rescue mode (no effect on an image build)",
   options,
-  support: "accepted",
   handle(ctx) {
     const { ns } = ctx.parse(options);
     if (ns.nomount === true && ns.romount === true) ctx.error("Only one of --nomount and --romount may be specified for rescue command.");

@@ -35,7 +35,6 @@ export const rhsmCommand: CommandDef = {
   name: "rhsm",
   summary: "register with Red Hat Subscription Management (RHEL syntax; no effect on an image build)",
   options,
-  support: "accepted",
   handle,
   toKickstart: (ks) => {
     const r = otherObject(ks, "rhsm");

@@ -18,7 +18,6 @@ export const rootpwCommand: CommandDef = {
   name: "rootpw",
   summary: "root password (plain text or hashed), or a locked root account",
   options,
-  support: "used",
   handle(ctx) {
     const { ns, extra } = ctx.parse(options, ctx.args, true);
     if (!ns.password && !ns.lock) ctx.error("A single argument is expected for the rootpw command");

@@ -16,7 +16,6 @@ export const selinuxCommand: CommandDef = {
   name: "selinux",
   summary: "SELinux mode: enforcing, permissive or disabled",
   options,
-  support: "used",
   handle(ctx) {
     const { ns } = ctx.parse(options);
     // A bare `selinux` leaves the mode as it was (pykickstart skips unset attributes).

@@ -14,7 +14,6 @@ export const servicesCommand: CommandDef = {
   name: "services",
   summary: "enable and disable systemd services in the image",
   options,
-  support: "used",
   handle(ctx) {
     const { ns } = ctx.parse(options);
     const prev = ctx.ks.services;

@@ -7,7 +7,6 @@ export const skipxCommand: CommandDef = {
   name: "skipx",
   summary: "do not configure the X Window System (boot to a text console)",
   options: [],
-  support: "used",
   handle(ctx) {
     ctx.parse([]);
     ctx.ks.other.skipx = { skipx: true };

@@ -32,7 +32,6 @@ export const snapshotCommand: CommandDef = {
   name: "snapshot",
   summary: "take an LVM thin snapshot before or after installation; no effect on an image",
   options,
-  support: "accepted",
   handle,
   toKickstart: (ks) =>
     ((ks.other.snapshot as { snapshotList?: Record<string, unknown>[] } | undefined)?.snapshotList ?? []).map(

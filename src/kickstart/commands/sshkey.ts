@@ -14,7 +14,6 @@ export const sshkeyCommand: CommandDef = {
   name: "sshkey",
   summary: "add an SSH public key to a user's authorized_keys",
   options,
-  support: "used",
   handle(ctx) {
     const { ns } = ctx.parse(options);
     const username = String(ns.username);

@@ -34,7 +34,6 @@ export const sshpwCommand: CommandDef = {
   name: "sshpw",
   summary: "password or key for logging in to the installer over SSH (no effect on the image)",
   options,
-  support: "accepted",
   handle(ctx) {
     const { ns, extra } = ctx.parse(options, ctx.args, true);
     const words = (ns.password as string[] | null) ?? [];

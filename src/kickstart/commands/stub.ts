@@ -8,7 +8,6 @@ export function stubCommand(name: string, aliases: readonly string[] = []): Comm
     aliases,
     summary: `${name} (not yet modelled)`,
     options: [],
-    support: "accepted",
     handle(ctx) {
       ctx.ks.other[name] = { args: ctx.args };
     },

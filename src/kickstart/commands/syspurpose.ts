@@ -30,7 +30,6 @@ export const syspurposeCommand: CommandDef = {
   name: "syspurpose",
   summary: "describe the intended use of the system for subscriptions (RHEL syntax; no effect on an image build)",
   options,
-  support: "accepted",
   handle,
   toKickstart: (ks) => {
     const s = otherObject(ks, "syspurpose");

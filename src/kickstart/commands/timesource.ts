@@ -31,7 +31,6 @@ export const timesourceCommand: CommandDef = {
   name: "timesource",
   summary: "NTP server or pool for the installed system, or no NTP at all",
   options,
-  support: "accepted",
   handle(ctx) {
     const { ns } = ctx.parse(options);
     const used = EXCLUSIVE.filter(([dest]) => Boolean(ns[dest])).map(([, opt]) => opt);

@@ -17,7 +17,6 @@ export const timezoneCommand: CommandDef = {
   name: "timezone",
   summary: "system time zone and whether the hardware clock keeps UTC",
   options,
-  support: "used",
   handle(ctx) {
     const { ns } = ctx.parse(options);
     if (!ctx.args.length) ctx.error("At least one option and/or an argument are expected for the timezone command");

@@ -15,7 +15,6 @@ export const updatesCommand: CommandDef = {
   name: "updates",
   summary: "use an installer updates image (no effect on an image build)",
   options,
-  support: "accepted",
   handle,
   toKickstart: (ks) => {
     const u = ks.other.updates as { url?: string } | undefined;

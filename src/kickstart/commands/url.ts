@@ -67,7 +67,6 @@ export const urlCommand: CommandDef = {
   name: "url",
   summary: "install from a package tree at a URL (HTTP, HTTPS, FTP, file)",
   options,
-  support: "used",
   handle,
   toKickstart,
 };

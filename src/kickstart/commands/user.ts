@@ -26,7 +26,6 @@ export const userCommand: CommandDef = {
   name: "user",
   summary: "create a local user account (name, groups, password, shell, UID/GID)",
   options,
-  support: "used",
   handle(ctx) {
     const { ns } = ctx.parse(options);
     const user: User = {

@@ -6,7 +6,6 @@ export const vncCommand: CommandDef = {
   name: "vnc",
   summary: "deprecated (use rdp): accepted with a warning and ignored",
   options: [],
-  support: "accepted",
   handle(ctx) {
     ctx.warn(
       `Ignoring deprecated command on line ${ctx.lineno}: The ${ctx.word} command has been deprecated and no longer has any effect. ` +

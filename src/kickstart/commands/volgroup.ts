@@ -93,7 +93,6 @@ export const volgroupCommand: CommandDef = {
   name: "volgroup",
   summary: "create an LVM volume group",
   options,
-  support: "used",
   handle,
   toKickstart: (ks) => ((ks.other.volgroup as { vgList?: Record<string, unknown>[] } | undefined)?.vgList ?? []).map(vgLine),
 };

@@ -21,7 +21,6 @@ export const xconfigCommand: CommandDef = {
   name: "xconfig",
   summary: "graphical login on boot and default desktop",
   options,
-  support: "used",
   handle(ctx) {
     const { ns } = ctx.parse(options);
     const prev = ctx.ks.other.xconfig as XConfig | undefined;

@@ -6,7 +6,6 @@ export const zerombrCommand: CommandDef = {
   name: "zerombr",
   summary: "initialise disks whose partition table cannot be read",
   options: [],
-  support: "used",
   handle(ctx) {
     ctx.parse([]);
     ctx.ks.other.zerombr = { zerombr: true };

@@ -14,7 +14,6 @@ export const zfcpCommand: CommandDef = {
   name: "zfcp",
   summary: "attach a zFCP device (IBM Z); no effect on an image",
   options,
-  support: "accepted",
   handle(ctx) {
     const { ns } = ctx.parse(options);
     const d: Record<string, unknown> = { ...overlay({ devnum: "", wwpn: "", fcplun: "" }, ns), file: ctx.file, lineno: ctx.lineno };

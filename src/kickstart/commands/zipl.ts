@@ -15,7 +15,6 @@ export const ziplCommand: CommandDef = {
   name: "zipl",
   summary: "Secure Boot setting of the s390x boot loader; no effect on other architectures",
   options,
-  support: "accepted",
   handle(ctx) {
     const { ns } = ctx.parse(options);
     const prev = (ctx.ks.other.zipl as { secure_boot: string | null } | undefined)?.secure_boot ?? null;

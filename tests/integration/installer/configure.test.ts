@@ -10,12 +10,21 @@ import { resolveInRoot, type ConfigureContext } from "../../../src/installer/con
 import { configureSystem, relabelSystem } from "../../../src/installer/configure/index.js";
 import { configureHostname } from "../../../src/installer/configure/network.js";
 import { installSshKeys } from "../../../src/installer/configure/ssh.js";
+import { withGuestSession, type GuestSession } from "../../../src/installer/guest/session.js";
 import { configureGroups, configureRootPassword, configureUsers } from "../../../src/installer/configure/users.js";
 import { mountsUnder } from "../../../src/partition/mount.js";
 import { createLogger, getLogger, run, setLogger, Teardown } from "../../../src/run/index.js";
 import { forceCleanup, loopsUnder } from "../../helpers/build-sandbox.js";
 import { makeDebianRoot } from "../../helpers/debian-root.js";
 import { parseOk } from "../../helpers/ks.js";
+
+/** For trees the configuration must not enter (no binaries: the host's tools or file edits do the work): entering fails the test. */
+function noGuest(root: string): GuestSession {
+  const refuse = (): never => {
+    throw new Error(`this test expects nothing to run inside ${root}`);
+  };
+  return { root, run: refuse, guestTool: refuse, provideFiles: refuse, mounts: [], release: async () => undefined };
+}
 
 const ROOT_PW = "S3cret-Root-Pw";
 const ALICE_PW = "Al1ce-Pw-plain";
@@ -89,8 +98,7 @@ describe("configureSystem on a Debian root", () => {
   const teardown = new Teardown();
 
   beforeAll(async () => {
-    const ctx: ConfigureContext = { ks: parseOk(KICKSTART), root, teardown };
-    warnings = await configureSystem(ctx);
+    warnings = await withGuestSession(root, teardown, (guest) => configureSystem({ ks: parseOk(KICKSTART), root, guest, teardown }));
   });
 
   it("registers nothing that outlives it", () => expect(teardown.size).toBe(0));
@@ -171,7 +179,7 @@ describe("configureSystem on a Debian root", () => {
 
   it("the plain-text passwords are in no log line and no file of /etc", async () => {
     const log = await readFile(logFile, "utf8");
-    expect(log).toContain("accounts are made with the guest's shadow-utils in chroot");
+    expect(log).toContain("accounts are made with the guest's shadow-utils in the guest session");
     expect(log).toContain("using the guest's /usr/bin/systemctl");
     expect(log).toContain("openssl passwd -6 -stdin");
     for (const secret of [ROOT_PW, ALICE_PW]) {
@@ -185,8 +193,8 @@ describe("relabelSystem", () => {
   it("skips a guest without a policy, then labels from the guest's file contexts with its own setfiles", async () => {
     const teardown = new Teardown();
     const ks = parseOk("selinux --enforcing");
-    const ctx: ConfigureContext = { ks, root, teardown };
-    expect(await relabelSystem(ctx)).toEqual([]);
+    const relabel = (k = ks) => withGuestSession(root, teardown, (guest) => relabelSystem({ ks: k, root, guest, teardown }));
+    expect(await relabel()).toEqual([]);
     expect((await run(["ls", "-Zd", path.join(root, "etc/hostname")])).stdout.split(/\s+/)[0]).toBe("?");
 
     // A tiny policy of our own: enough for setfiles, which validates nothing while the host runs without SELinux.
@@ -194,7 +202,7 @@ describe("relabelSystem", () => {
     await mkdir(policy, { recursive: true });
     await writeFile(path.join(policy, "file_contexts"), "/.*\tsystem_u:object_r:default_t:s0\n/etc(/.*)?\tsystem_u:object_r:etc_t:s0\n");
     await writeFile(path.join(root, "etc/selinux/config"), "SELINUX=enforcing\nSELINUXTYPE=ksimage-test\n");
-    expect(await relabelSystem(ctx)).toEqual([]);
+    expect(await relabel()).toEqual([]);
 
     const label = async (p: string) => (await run(["ls", "-Zd", path.join(root, p)])).stdout.split(/\s+/)[0];
     expect(await label("etc/hostname")).toBe("system_u:object_r:etc_t:s0");
@@ -205,7 +213,7 @@ describe("relabelSystem", () => {
     // selinux --disabled: no relabel even with a policy.
     await rm(path.join(root, "etc/hostname"));
     await writeFile(path.join(root, "etc/hostname"), "relabel-check\n");
-    expect(await relabelSystem({ ks: parseOk("selinux --disabled"), root, teardown })).toEqual([]);
+    expect(await relabel(parseOk("selinux --disabled"))).toEqual([]);
     expect(await label("etc/hostname")).toBe("?");
   });
 });
@@ -226,7 +234,7 @@ sshkey --username=bob "${ALICE_KEY}"`);
 
   it.each(["host", "files"] as const)("with %s", async (method) => {
     const plain = await plainRoot(`plain-${method}`);
-    const ctx: ConfigureContext = { ks, root: plain, teardown: new Teardown(), accountTools: method };
+    const ctx: ConfigureContext = { ks, root: plain, guest: noGuest(plain), teardown: new Teardown(), accountTools: method };
     const accounts = await chooseAccounts(ctx);
     expect(accounts.method).toBe(method);
     await configureRootPassword(ctx, accounts);
@@ -246,7 +254,7 @@ sshkey --username=bob "${ALICE_KEY}"`);
 
   it("an sshkey for a user the guest does not have is a PlanError with the line", async () => {
     const plain = await plainRoot("plain-missing");
-    const ctx: ConfigureContext = { ks: parseOk("\nsshkey --username=nobody-here 'ssh-ed25519 AAAA x'"), root: plain, teardown: new Teardown() };
+    const ctx: ConfigureContext = { ks: parseOk("\nsshkey --username=nobody-here 'ssh-ed25519 AAAA x'"), root: plain, guest: noGuest(plain), teardown: new Teardown() };
     const error = await installSshKeys(ctx).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PlanError);
     expect((error as PlanError).pos?.line).toBe(2);
@@ -255,7 +263,7 @@ sshkey --username=bob "${ALICE_KEY}"`);
   it("the host name is always written, appliance-creator's default without network --hostname", async () => {
     const plain = await plainRoot("plain-hostname");
     await writeFile(path.join(plain, "etc/hostname"), "buildhost\n");
-    await configureHostname({ ks: parseOk("network --device=eth0"), root: plain, teardown: new Teardown() });
+    await configureHostname({ ks: parseOk("network --device=eth0"), root: plain, guest: noGuest(plain), teardown: new Teardown() });
     expect(await readFile(path.join(plain, "etc/hostname"), "utf8")).toBe("localhost.localdomain\n");
   });
 });
@@ -279,7 +287,7 @@ selinux --enforcing
 firewall --disabled
 network --device=eth0 --bootproto=dhcp --hostname=fed.example.com
 services --enabled=ksimage-test`);
-    const warnings = await configureSystem({ ks, root: fed, teardown: new Teardown() });
+    const warnings = await configureSystem({ ks, root: fed, guest: noGuest(fed), teardown: new Teardown() });
     expect(warnings).toEqual(["selinux --enforcing: the guest has no SELinux (/etc/selinux); nothing configured"]);
     const read = (f: string) => readFile(path.join(fed, f), "utf8");
     expect(await read("etc/locale.conf")).toBe("LANG=cs_CZ.UTF-8\n");

@@ -3,6 +3,7 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, stat } from "node:fs/promises
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openGuestSession, withGuestSession, type GuestSession } from "../../../src/installer/guest/session.js";
 import { runPostScripts, runPreScripts, ScriptError } from "../../../src/installer/scripts.js";
 import { mountsUnder } from "../../../src/partition/mount.js";
 import { createLogger, getLogger, setLogger, Teardown } from "../../../src/run/index.js";
@@ -13,6 +14,7 @@ import { parseOk } from "../../helpers/ks.js";
 let dir: string;
 let root: string;
 let logFile: string;
+let guest: GuestSession;
 const outer = new Teardown();
 const previousLogger = getLogger();
 
@@ -25,10 +27,12 @@ beforeAll(async () => {
   console.log(`mmdebstrap essential root: ${seconds.toFixed(1)} s`);
   logFile = path.join(dir, "build.log");
   setLogger(createLogger({ file: logFile }));
+  guest = await openGuestSession(root, outer);
 }, 600_000);
 
 afterAll(async () => {
   setLogger(previousLogger);
+  await guest.release();
   const leftovers = { mounts: await mountsUnder(dir), loops: await loopsUnder(dir) };
   await outer.unwind();
   expect(leftovers).toEqual({ mounts: [], loops: [] });
@@ -57,7 +61,7 @@ echo to-stdout
 echo to-stderr >&2
 %end
 %post --nochroot --log=${hostLog()}
-echo "INSTALL_ROOT=$INSTALL_ROOT" > "$INSTALL_ROOT/root/post-nochroot"
+echo "INSTALL_ROOT=$INSTALL_ROOT ANA_INSTALL_PATH=$ANA_INSTALL_PATH" > "$INSTALL_ROOT/root/post-nochroot"
 pwd > "$INSTALL_ROOT/root/nochroot-cwd"
 echo nochroot-output
 %end
@@ -80,15 +84,15 @@ echo after-failures > /root/after-failures
   const seen: string[] = [];
 
   beforeAll(async () => {
-    warnings = await runPostScripts(parseOk(kickstart()), root, { teardown, onOutput: (line) => seen.push(line) });
+    warnings = await runPostScripts(parseOk(kickstart()), guest, { teardown, onOutput: (line) => seen.push(line) });
   });
 
   it("runs in the guest through chroot", async () => {
     expect(await read("root/post-chroot")).toMatch(/^in chroot: 12\.\d+\n$/);
   });
 
-  it("--nochroot runs on the host with INSTALL_ROOT, outside the root", async () => {
-    expect(await read("root/post-nochroot")).toBe(`INSTALL_ROOT=${root}\n`);
+  it("--nochroot runs on the host with INSTALL_ROOT and ANA_INSTALL_PATH, outside the root", async () => {
+    expect(await read("root/post-nochroot")).toBe(`INSTALL_ROOT=${root} ANA_INSTALL_PATH=${root}\n`);
     const cwd = (await read("root/nochroot-cwd")).trim();
     expect(cwd === root || cwd.startsWith(`${root}/`)).toBe(false);
   });
@@ -127,7 +131,7 @@ exit 7
 touch /root/never
 %end`);
     const teardown = new Teardown();
-    const error = await runPostScripts(ks, root, { teardown }).catch((e: unknown) => e);
+    const error = await runPostScripts(ks, guest, { teardown }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ScriptError);
     const e = error as ScriptError;
     expect(e.message).toBe("%post (ks.cfg:1) failed with exit code 7");
@@ -143,13 +147,14 @@ touch /root/never
 
   it("a missing interpreter fails the build too", async () => {
     const ks = parseOk("%post --erroronfail --interpreter=/usr/bin/python3\nprint(1)\n%end");
-    await expect(runPostScripts(ks, root, { teardown: new Teardown() })).rejects.toThrow("%post (ks.cfg:1) interpreter /usr/bin/python3 not found in the guest");
+    await expect(runPostScripts(ks, guest, { teardown: new Teardown() })).rejects.toThrow("%post (ks.cfg:1) interpreter /usr/bin/python3 not found in the guest");
   });
 
   it("a guest without /tmp gets one, sticky and world-writable", async () => {
     const bare = path.join(dir, "bare");
     await mkdir(path.join(bare, "bin"), { recursive: true });
-    const warnings = await runPostScripts(parseOk("%post\ntrue\n%end"), bare, { teardown: new Teardown() });
+    const teardown = new Teardown();
+    const warnings = await withGuestSession(bare, teardown, (g) => runPostScripts(parseOk("%post\ntrue\n%end"), g, { teardown }));
     expect(warnings).toEqual([expect.stringContaining("interpreter /bin/sh not found in the guest")]);
     expect(((await stat(path.join(bare, "tmp"))).mode & 0o7777).toString(8)).toBe("1777");
   });

@@ -35,7 +35,7 @@ describe("--help", () => {
     } finally {
       process.stdout.write = saved;
     }
-    expect(out).toMatch(/\nExamples:\n {2}sudo appliance-creator -c examples\/appliance-creator-style\.ks -n app -f qcow2 -o out --checksum\n/);
+    expect(out).toMatch(/\nExamples \(as root; from another account, through sudo\):\n {2}appliance-creator -c examples\/appliance-creator-style\.ks -n app -f qcow2 -o out --checksum\n/);
     expect(out).toContain("Exit status: 0 done, 1 the build failed, 2 a usage error.");
   });
 });

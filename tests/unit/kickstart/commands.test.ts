@@ -12,7 +12,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 for (const def of commandList) {
   const fixtureFile = path.join(here, "fixtures", `${def.name}.ts`);
   describe(`command ${def.name}`, () => {
-    if (def.support === "removed") {
+    if (def.removed) {
       it("is an error naming the line, and a warning with --lenient", () => {
         const r = parse(`lang en_US\n${def.name} --whatever\n`);
         expect(r.error?.message).toBe(`${def.name} has been removed.`);

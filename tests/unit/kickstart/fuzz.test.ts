@@ -15,7 +15,9 @@ import { corpusDir } from "../../helpers/conformance.js";
 
 const SEED = Number(process.env.KSIMAGE_FUZZ_SEED ?? 0x6b73696d);
 const RUNS = Number(process.env.KSIMAGE_FUZZ_RUNS ?? 10_000);
-const BUDGET_MS = 60_000;
+// A hang is one parse that takes seconds; the total is not asserted (speed is measured by the bench,
+// and a timed total fails on a loaded shared host: 67 s at load 17 against 9 s quiet).
+const HANG_MS = 5_000;
 
 /** mulberry32: a tiny seeded PRNG, so every run mutates the same way. */
 function mulberry32(seed: number): () => number {
@@ -200,9 +202,9 @@ describe.skipIf(!haveCorpus)(`parser robustness: ${RUNS} seeded mutations of ${c
           `slowest parse ${slowest.ms.toFixed(1)} ms (run ${slowest.run})`,
       );
       expect(breaches, breaches.join("\n")).toEqual([]);
-      expect(total).toBeLessThan(BUDGET_MS);
+      expect(slowest.ms, `run ${slowest.run} took ${slowest.ms.toFixed(0)} ms`).toBeLessThan(HANG_MS);
     },
-    BUDGET_MS * 2,
+    900_000,
   );
 });
 

@@ -127,9 +127,10 @@ describe("planLayout: disks and filesystems", () => {
     const p = plan(`part / --size=1024 --mkfsoptions="-O ^has_journal -E lazy_itable_init=0"\n`);
     expect(p.disks[0]!.partitions[0]!.filesystem!.mkfsOptions).toEqual(["-O", "^has_journal", "-E", "lazy_itable_init=0"]);
   });
-  it("LVM marks the plan as needing device-mapper", () => {
+  it("LVM on one PV needs no device-mapper (loop devices reach each LV at its extents)", () => {
     const p = plan("part /boot --size=256\npart pv.01 --size=2048\nvolgroup vg pv.01\nlogvol / --vgname=vg --name=root --size=1024\n");
-    expect(p.needsDeviceMapper).toBe(true);
+    expect(p.needsDeviceMapper).toBe(false);
+    expect(p.volumeGroups[0]!.lvs[0]!.mountpoint).toBe("/");
     expect(p.disks[0]!.partitions[1]!.role).toBe("lvm-pv");
   });
 });

@@ -31,7 +31,7 @@ describe("btrfsSubvolumeArgs", () => {
 
 describe("mkfsTools", () => {
   it("names each mkfs the layout needs, with the partition it is for", () => {
-    const layout: LayoutPlan = { disks: [msdosDisk(), gptDisk()], mounts: [], fstab: [], needsDeviceMapper: false, warnings: [] };
+    const layout: LayoutPlan = { disks: [msdosDisk(), gptDisk()], mounts: [], fstab: [], volumeGroups: [], needsDeviceMapper: false, deviceMapperReasons: [], warnings: [] };
     expect(mkfsTools(layout).map((t) => t.tool)).toEqual(["mkfs.ext4", "mkfs.ext4", "mkswap", "mkfs.ext4", "mkfs.vfat", "mkfs.xfs"]);
     expect(mkfsTools(layout)[4]!.reason).toBe("make the vfat filesystem of p2 on disk sdb");
   });

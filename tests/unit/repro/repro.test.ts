@@ -80,7 +80,7 @@ describe("disk identifiers", () => {
     const plain = planLayoutFor(ks);
     expect(plain.disks[0]!.diskId).toBeUndefined();
     expect(plain.disks[0]!.partitions[1]!.filesystem!.reproducible).toBeUndefined();
-    const repro = planLayoutFor(ks, { seed: "1700000000", name: "app" });
+    const repro = planLayoutFor(ks, { seed: "1700000000", applianceName: "app" });
     expect(repro.disks[0]!.diskId).toMatch(/^0x/);
     expect(repro.disks[0]!.partitions[1]!.filesystem!.reproducible).toEqual({ hashSeed: expect.stringMatching(/^[0-9a-f-]{36}$/), time: 1700000000 });
   });
@@ -121,7 +121,9 @@ describe("mkfs on the epoch's clock", () => {
   });
 
   it("clamps only times newer than the epoch, per file system of the image", () => {
-    expect(clampTimesArgs("/r", ["/", "/boot"], 7)).toEqual(["find", "/r", "/r/boot", "-xdev", "-newermt", "@7", "-exec", "touch", "-h", "-d", "@7", "{}", "+"]);
+    expect(clampTimesArgs("/r", ["/", "/boot"], 7, ["ext4", "vfat", "ext4"])).toEqual([
+      "find", "/r", "/r/boot", "-xdev", "(", "-fstype", "ext4", "-o", "-fstype", "vfat", ")", "-newermt", "@7", "-exec", "touch", "-h", "-d", "@7", "{}", "+",
+    ]);
   });
 });
 

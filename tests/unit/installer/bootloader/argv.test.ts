@@ -4,7 +4,6 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { biosGrubDir, chooseBiosInstaller, grubInstallArgs } from "../../../../src/installer/bootloader/bios.js";
-import { API_FILESYSTEMS, chrootArgs } from "../../../../src/installer/bootloader/chroot-api.js";
 import { extlinuxInstallArgs, mbrWriteArgs } from "../../../../src/installer/bootloader/extlinux.js";
 import { forwardingConfig, grubMkconfigArgs } from "../../../../src/installer/bootloader/grub-config.js";
 import { probeGuestGrub, type GuestGrub } from "../../../../src/installer/bootloader/guest-grub.js";
@@ -23,10 +22,10 @@ const plan = (text: string) => {
 };
 
 describe("BIOS: grub-install", () => {
-  it("the guest's, chrooted, when it has the tool and the i386-pc modules", () => {
+  it("the guest's (run by the guest session) when it has the tool and the i386-pc modules", () => {
     const installer = chooseBiosInstaller(debian);
     expect(installer).toEqual({ kind: "guest", command: "/usr/sbin/grub-install" });
-    expect(grubInstallArgs(installer, "/w/root", "/dev/loop7")).toEqual(["chroot", "/w/root", "/usr/sbin/grub-install", "--target=i386-pc", "/dev/loop7"]);
+    expect(grubInstallArgs(installer, "/w/root", "/dev/loop7")).toEqual(["/usr/sbin/grub-install", "--target=i386-pc", "/dev/loop7"]);
     expect(biosGrubDir(installer, { ...debian, flavour: "grub2" })).toBe("grub2");
   });
 
@@ -60,7 +59,7 @@ describe("UEFI: grub-mkimage and mtools", () => {
     expect(grubMkimageArgs({ command: "grub-mkimage", moddir: "/usr/lib/grub/x86_64-efi", output: "/o/core.efi", prefix: "/boot/grub", config: "/o/load.cfg", modules: ["part_gpt", "fat"] })).toEqual([
       "grub-mkimage", "-d", "/usr/lib/grub/x86_64-efi", "-O", "x86_64-efi", "-o", "/o/core.efi", "-p", "/boot/grub", "-c", "/o/load.cfg", "part_gpt", "fat",
     ]);
-    const boot = { disk: "sda", partition: 3, uuid: "aaaa-bbbb", fstype: "ext4" as const, subvol: null };
+    const boot = { disk: "sda", partition: 3, uuid: "aaaa-bbbb", fstype: "ext4" as const, subvol: null, volume: null };
     expect(earlyConfig(boot, "/boot/grub")).toBe("search --no-floppy --fs-uuid --set=root aaaa-bbbb\nset prefix=($root)/boot/grub\nconfigfile $prefix/grub.cfg\n");
     expect(efiDir("grub2")).toBe("/boot/grub2/x86_64-efi");
   });
@@ -77,9 +76,9 @@ describe("UEFI: grub-mkimage and mtools", () => {
   });
 });
 
-describe("grub.cfg, password, extlinux, chroot", () => {
-  it("grub-mkconfig runs chrooted and writes the flavour's directory", () => {
-    expect(grubMkconfigArgs("/w/root", "/usr/sbin/grub2-mkconfig", "grub2")).toEqual(["chroot", "/w/root", "/usr/sbin/grub2-mkconfig", "-o", "/boot/grub2/grub.cfg"]);
+describe("grub.cfg, password, extlinux", () => {
+  it("grub-mkconfig runs in the guest and writes the flavour's directory", () => {
+    expect(grubMkconfigArgs("/usr/sbin/grub2-mkconfig", "grub2")).toEqual(["/usr/sbin/grub2-mkconfig", "-o", "/boot/grub2/grub.cfg"]);
     expect(forwardingConfig("/boot/grub2/grub.cfg")).toBe("# Written by ksimage: the configuration is in /boot/grub2/grub.cfg.\nconfigfile /boot/grub2/grub.cfg\n");
   });
 
@@ -88,14 +87,9 @@ describe("grub.cfg, password, extlinux, chroot", () => {
   });
 
   it("extlinux and the MBR boot code", () => {
-    expect(extlinuxInstallArgs({ kind: "guest", command: "/usr/bin/extlinux" }, "/w/root")).toEqual(["chroot", "/w/root", "/usr/bin/extlinux", "--install", "/boot/extlinux"]);
+    expect(extlinuxInstallArgs({ kind: "guest", command: "/usr/bin/extlinux" }, "/w/root")).toEqual(["/usr/bin/extlinux", "--install", "/boot/extlinux"]);
     expect(extlinuxInstallArgs({ kind: "host", command: "/usr/bin/extlinux" }, "/w/root")).toEqual(["/usr/bin/extlinux", "--install", "/w/root/boot/extlinux"]);
     expect(mbrWriteArgs("/usr/lib/syslinux/mbr/mbr.bin", "/dev/loop4")).toEqual(["dd", "if=/usr/lib/syslinux/mbr/mbr.bin", "of=/dev/loop4", "bs=440", "count=1", "conv=notrunc,fsync"]);
-  });
-
-  it("chroot argv and the API filesystems in mount order", () => {
-    expect(chrootArgs("/r", ["a", "b"])).toEqual(["chroot", "/r", "a", "b"]);
-    expect(API_FILESYSTEMS.map((f) => `${f.fstype}:${f.target}`)).toEqual(["proc:proc", "sysfs:sys", "devtmpfs:dev"]);
   });
 });
 
@@ -130,11 +124,11 @@ describe("probeGuestGrub", () => {
 describe("bootloaderTools: the preflight list", () => {
   it("hybrid with a plain password: grub-install, grub-mkimage, mtools, grub-mkpasswd-pbkdf2", () => {
     const tools = bootloaderTools(plan("part biosboot --fstype=biosboot --size=1\npart /boot/efi --fstype=efi --size=100\npart / --size=1024\nbootloader --password=x\n"));
-    expect(tools.map((t) => t.tool)).toEqual(["chroot", "mount", "grub-install", "grub-mkimage", "mdir", "mmd", "mcopy", "grub-mkpasswd-pbkdf2"]);
+    expect(tools.map((t) => t.tool)).toEqual(["grub-install", "grub-mkimage", "mdir", "mmd", "mcopy", "grub-mkpasswd-pbkdf2"]);
   });
 
   it("none needs nothing; extlinux needs dd", () => {
     expect(bootloaderTools(plan("part / --size=1024\nbootloader --location=none\n"))).toEqual([]);
-    expect(bootloaderTools(plan("part / --size=1024\nbootloader --extlinux\n")).map((t) => t.tool)).toEqual(["chroot", "mount", "dd"]);
+    expect(bootloaderTools(plan("part / --size=1024\nbootloader --extlinux\n")).map((t) => t.tool)).toEqual(["dd"]);
   });
 });

@@ -1,0 +1,80 @@
+// Option states of the sections (%packages, the scripts, %addon, %certificate), directives and removed commands.
+import { applied, perBackend, refused, warned, type OptionState, type Registry } from "../types.js";
+
+const SCRIPTS = "tests/integration/installer/scripts.test.ts";
+const DNF_UNIT = "tests/unit/installer/dnf.test.ts";
+const DNF = "tests/integration/installer/dnf.test.ts";
+const APT = "tests/unit/installer/apt.test.ts";
+const FAITH = "tests/unit/faithful/applied.test.ts";
+
+const NOT_RUN = (what: string) => refused(`${what} scripts are not run by ksimage yet: move the script to %pre or %post`);
+const scriptOptions = (state: OptionState) => ({ "--erroronfail": state, "--interpreter": state, "--log": state });
+const APT_NO = (what: string) => refused(`${what} is not applied by the Debian path (apt): there is no such setting for mmdebstrap`);
+
+export const sectionStates: Registry = {
+  "%pre": {
+    command: applied(SCRIPTS, "runs on the build host, before there is any root"),
+    options: {
+      "--erroronfail": applied(SCRIPTS, "fails with a ScriptError, stops the scripts and leaves no script file"),
+      "--interpreter": applied(SCRIPTS, "--interpreter, in kickstart order, --log inside the guest and on the host"),
+      "--log": applied(SCRIPTS, "--interpreter, in kickstart order, --log inside the guest and on the host"),
+    },
+  },
+  "%pre-install": { command: NOT_RUN("%pre-install"), options: scriptOptions(NOT_RUN("%pre-install")) },
+  "%post": {
+    command: applied(SCRIPTS, "runs in the guest through chroot"),
+    options: {
+      "--erroronfail": applied(SCRIPTS, "fails with a ScriptError, stops the scripts and leaves no script file"),
+      "--interpreter": applied(SCRIPTS, "--interpreter, in kickstart order, --log inside the guest and on the host"),
+      "--log": applied(SCRIPTS, "--interpreter, in kickstart order, --log inside the guest and on the host"),
+      "--nochroot": applied(SCRIPTS, "--nochroot runs on the host with INSTALL_ROOT, outside the root"),
+    },
+  },
+  "%onerror": { command: NOT_RUN("%onerror"), options: scriptOptions(NOT_RUN("%onerror")) },
+  "%traceback": {
+    command: warned("%traceback runs when the installer crashes; an image build has no installer (a failed build runs %onerror)"),
+    options: scriptOptions(warned("%traceback runs when the installer crashes; an image build has no installer (a failed build runs %onerror)")),
+  },
+  "%packages": {
+    command: applied(DNF, "groups, environment, @core, excludes, --excludedocs, --instLangs, --excludeWeakdeps, repo --install"),
+    options: {
+      "--excludedocs": applied(DNF, "groups, environment, @core, excludes, --excludedocs, --instLangs, --excludeWeakdeps, repo --install"),
+      "--ignoremissing": perBackend(applied(DNF, "--ignoremissing skips an unknown package instead of failing"), { apt: APT_NO("%packages --ignoremissing") }),
+      "--default": refused("%packages --default (the repositories' default package set) is not computed by ksimage: list the packages or @groups"),
+      "--instLangs": applied(DNF, "groups, environment, @core, excludes, --excludedocs, --instLangs, --excludeWeakdeps, repo --install"),
+      "--multilib": perBackend(applied(DNF_UNIT, "every %packages option, excludes as --exclude, keys -> signatures checked, cache kept"), { apt: APT_NO("%packages --multilib") }),
+      "--nocore": perBackend(applied(DNF, "defaults: docs, all languages and weak deps installed; --nocore; --nodefaults and --optional groups"), {
+        apt: warned("Debian has no @core group: --nocore changes nothing there"),
+      }),
+      "--timeout": applied(APT, "build-time apt.conf: host settings, timeout, retries; nothing to say, no file"),
+      "--retries": applied(APT, "build-time apt.conf: host settings, timeout, retries; nothing to say, no file"),
+      "--excludeWeakdeps": perBackend(applied(DNF, "groups, environment, @core, excludes, --excludedocs, --instLangs, --excludeWeakdeps, repo --install"), {
+        apt: APT_NO("%packages --exclude-weakdeps"),
+      }),
+      "--ignorebroken": perBackend(applied(FAITH, "%packages --ignorebroken makes dnf non-strict"), { apt: APT_NO("%packages --ignorebroken") }),
+      // Options of @group lines inside the section.
+      "--nodefaults": applied(DNF_UNIT, "--nodefaults and --optional groups get their own transactions; excluded groups are dropped"),
+      "--optional": applied(DNF_UNIT, "--nodefaults and --optional groups get their own transactions; excluded groups are dropped"),
+    },
+  },
+  "%addon": {
+    command: applied("tests/unit/installer/source.test.ts", "the addon's suite re-aims the host's entries"),
+    // Keyed by the addon's name; any other addon is warned (it is Anaconda's).
+    options: { "<org_ksimage_debian>": applied("tests/unit/installer/source.test.ts", "the addon's suite re-aims the host's entries") },
+  },
+  "%anaconda": { command: warned("%anaconda configures the installer's own interface; an image build has no installer"), options: {} },
+  "%certificate": {
+    command: refused("%certificate is not written into the image by ksimage yet: install the certificate in %post"),
+    options: {
+      "--filename": refused("%certificate is not written into the image by ksimage yet: install the certificate in %post"),
+      "--dir": refused("%certificate is not written into the image by ksimage yet: install the certificate in %post"),
+    },
+  },
+  "%include": { command: applied("tests/unit/kickstart/parser.test.ts", "follows nested includes relative to the including file, in commands, %packages and %post bodies"), options: {} },
+  "%ksappend": { command: refused("%ksappend is not followed by ksimage: flatten the kickstart first (ksflatten)"), options: {} },
+};
+
+/** The commands pykickstart removed: refused by the parser (or dropped with a warning under --lenient). */
+export function removedStates(names: readonly string[]): Registry {
+  return Object.fromEntries(names.map((n) => [n, { command: refused(`${n} has been removed from kickstart`), options: {} }]));
+}
