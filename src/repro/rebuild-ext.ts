@@ -7,6 +7,7 @@ import { mkfsArgs, mkfsEnv } from "../partition/mkfs.js";
 import { unmount } from "../partition/mount.js";
 import type { FilesystemPlan, LayoutPlan } from "../partition/types.js";
 import { isDryRun, run, type Teardown } from "../run/index.js";
+import { clampTimesArgs } from "./tree.js";
 
 /** One file system made again from its tree, waiting to be written into its disk file. */
 export interface RebuiltFs {
@@ -58,8 +59,10 @@ async function rebuildOne(fs: FilesystemPlan, root: string, mountpoint: string, 
   // A plain bind mount carries no submounts: the tree of this one file system.
   await run(["mount", "--bind", path.join(root, mountpoint), src], { reason: `read the tree of ${mountpoint} on its own` });
   try {
-    // The directories other file systems were mounted on were hidden while the tree's times were clamped.
+    // The directories other file systems (and the guest session's /proc, /sys, /dev, /run) were mounted on were hidden
+    // while the tree's times were clamped: clamp this file system's own tree once more, as the bind mount shows it.
     if (!isDryRun()) for (const dir of nested) await clampOne(path.join(src, dir), epoch);
+    await run(clampTimesArgs(src, [], epoch, [fs.fstype]), { reason: `clamp the times of ${mountpoint}'s own tree` });
     await run(mkfsFromTreeArgs(fs, image, src), { env, reason: `make the ${fs.fstype} file system of ${mountpoint} again from its tree (reproducible)` });
   } finally {
     await unmount(src);
