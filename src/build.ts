@@ -31,6 +31,10 @@ import { checkVolumeGroupNames, makeVolumes, type VolumeDevices } from "./partit
 import { makeFilesystems } from "./partition/mkfs.js";
 import { mountsUnder, mountTargets } from "./partition/mount.js";
 import { partitionDisk } from "./partition/parted.js";
+import { reproducibleDocumentIds } from "./repro/descriptors.js";
+import { removeImageIdentity } from "./repro/identity.js";
+import { rebuildExtFilesystems, writeRebuiltFilesystems, type RebuiltFs } from "./repro/rebuild-ext.js";
+import { clampTimesArgs, removeVolatile } from "./repro/tree.js";
 import { BuildJournal, JOURNAL_FILE, getLogger, installSignalHandlers, isDryRun, journal, ownerIdentity, retryUntil, run, setJournal, Teardown, type DeferHandle, type TeardownReport } from "./run/index.js";
 
 export interface BuildOptions {
@@ -92,6 +96,8 @@ interface BuildContext {
   mounted: boolean;
   /** -f iso: the finished ISO. */
   iso: IsoResult | undefined;
+  /** Reproducible builds: the ext file systems made again from their trees, to be written into the disk files. */
+  rebuilt: RebuiltFs[];
   /** The one way into the guest, opened once (before a dnf install, else after the install); released by `devices`. */
   guest: GuestSession | undefined;
 }
@@ -117,13 +123,17 @@ const STEPS: Step[] = [
   ["configure the system", configure],
   ["first boot, default target, certificates", configureExtras],
   ["install the boot loader", bootloader],
+  ["remove SSH host keys and the machine ID", removeIdentity],
   ["run %post scripts", runPost],
   ["fill vfat filesystems (mtools)", fillVfat],
   ["relabel (SELinux)", relabel],
   ["record installed packages", recordPackages],
+  ["make the tree reproducible", reproducibleTree],
   ["make the live ISO", makeIso],
+  ["make the ext file systems again from their trees", rebuildExt],
   ["trim free space", trimFilesystems],
   ["unmount and unmap", releaseDevices],
+  ["write the rebuilt file systems", writeRebuilt],
   ["publish raw disks", publishOutputs],
   ["convert and describe", convertOutputs],
 ];
@@ -151,7 +161,7 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
     const devices = new Teardown();
     outer.defer("remove unfinished output files", () => unwindOrThrow(files));
     outer.defer("unmount and unmap", () => unwindOrThrow(devices));
-    ctx = { plan, opts, workdir, root: path.join(workdir, "root"), files, devices, disks: {}, mapped: {}, volumes: {}, cancelled: false, warnings: [], manifest: undefined, installed: undefined, report: undefined, published: [], iso: undefined, guest: undefined, step: "", mounted: false };
+    ctx = { plan, opts, workdir, root: path.join(workdir, "root"), files, devices, disks: {}, mapped: {}, volumes: {}, cancelled: false, warnings: [], manifest: undefined, installed: undefined, report: undefined, published: [], iso: undefined, guest: undefined, step: "", mounted: false, rebuilt: [] };
     const steps: { step: string; seconds: number }[] = [];
     for (const [i, [title, step]] of STEPS.entries()) {
       if (ctx.cancelled) throw new KsimageError("the build was interrupted");
@@ -385,6 +395,31 @@ async function relabel(ctx: BuildContext): Promise<void> {
   ctx.warnings.push(...(await relabelSystem({ ks: ctx.plan.ks, root: ctx.root, guest: guestOf(ctx), teardown: ctx.devices })));
 }
 
+// No image carries SSH host keys or a machine ID; before %post, so %post can still add keys on purpose.
+async function removeIdentity(ctx: BuildContext): Promise<void> {
+  if (isDryRun()) return;
+  const r = await removeImageIdentity(ctx.root);
+  getLogger().info({ identity: r }, `per-image identity removed: ${r.removedKeys.length} SSH host keys, machine-id ${r.machineId}, keys made at first boot by: ${r.keygen}`);
+}
+
+// SOURCE_DATE_EPOCH: remove logs, caches and the random seed; clamp every time in the tree to the epoch.
+async function reproducibleTree(ctx: BuildContext): Promise<void> {
+  if (ctx.plan.epoch === null || isDryRun()) return;
+  const removed = await removeVolatile(ctx.root);
+  const mounts = ctx.plan.layout.mounts;
+  await run(clampTimesArgs(ctx.root, mounts.map((m) => m.mountpoint), ctx.plan.epoch, mounts.map((m) => m.fstype)), { reason: "clamp the times of the tree to SOURCE_DATE_EPOCH" });
+  getLogger().info({ removed }, `reproducible tree: ${removed.length} volatile files removed, times clamped to ${ctx.plan.epoch}`);
+}
+
+async function rebuildExt(ctx: BuildContext): Promise<void> {
+  if (ctx.plan.epoch === null) return;
+  ctx.rebuilt = await rebuildExtFilesystems(ctx.plan.layout, ctx.root, ctx.workdir, ctx.files);
+}
+
+async function writeRebuilt(ctx: BuildContext): Promise<void> {
+  await writeRebuiltFilesystems(ctx.rebuilt, Object.fromEntries(Object.entries(ctx.disks).map(([name, f]) => [name, f.path])));
+}
+
 // Read the package database of the image now: after unmount it is gone.
 async function recordPackages(ctx: BuildContext): Promise<void> {
   if (isDryRun()) return;
@@ -437,8 +472,9 @@ async function convertOutputs(ctx: BuildContext): Promise<void> {
       ...(ctx.manifest ? { packages: ctx.manifest } : {}),
       package: o.package,
       include: o.include,
+      ...(ctx.plan.epoch !== null ? { epoch: ctx.plan.epoch } : {}),
     },
-    { teardown: ctx.files, removeInputs: !plainRaw },
+    { teardown: ctx.files, removeInputs: !plainRaw, ...(ctx.plan.epoch !== null ? reproducibleDocumentIds(ctx.plan.epoch, ctx.plan.name, ctx.manifest) : {}) },
   );
   for (const handle of ctx.published) handle.release();
 }

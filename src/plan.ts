@@ -71,6 +71,8 @@ export interface BuildPlan {
   live: LivePlan | null;
   /** What plan and build say about options that have no effect on an image (file:line: option: reason). */
   warnings: string[];
+  /** SOURCE_DATE_EPOCH of a reproducible build (null: an ordinary build). */
+  epoch: number | null;
 }
 
 export interface PlanOptions extends LayoutOptions {
@@ -146,7 +148,8 @@ export function buildPlan(ks: Kickstart, opts: PlanOptions = {}): BuildPlan {
   const outputs = layout.disks.map((d) => ({ disk: d.name, format: "raw" as const, path: path.join(applianceDir, `${name}-${d.name}.raw`) }));
   const bootloader = live ? liveBootloader(live) : planBootloader(ks, layout, opts.firmware ? { firmware: opts.firmware } : {});
   const treeCache: TreeCachePlan = { status: "off", reason: "no --cache DIR" };
-  return { name, kickstart: ks.file, ks, outdir, applianceDir, layout, source: planSource(ks), packages: null, bootloader, treeCache, outputs, output, live, warnings };
+  const epoch = opts.seed !== undefined && /^\d+$/.test(opts.seed) ? Number(opts.seed) : null;
+  return { name, kickstart: ks.file, ks, outdir, applianceDir, layout, source: planSource(ks), packages: null, bootloader, treeCache, outputs, output, live, warnings, epoch };
 }
 
 /** The whole plan, with the package source and the root-tree cache resolved (the one step that reads repository metadata). */

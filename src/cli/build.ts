@@ -204,6 +204,7 @@ export function registerBuild(program: Command): void {
     .option("--boot-test", "boot the result in QEMU and wait for a login prompt")
     .option("-q, --quiet", "no progress on stderr")
     .option("--lenient", "accept commands removed from kickstart with a warning")
+    .option("--source-date-epoch <seconds>", "build reproducibly with this clock: the same kickstart and package versions give the same bytes (default: $SOURCE_DATE_EPOCH)")
     .addHelpText(
       "after",
       "\nExamples:\n  ksimage build examples/debian-minimal.ks --outdir out -f qcow2 --boot-test\n  ksimage build appliance.ks -o out -f qcow2 -f vmdk --disk-size sda=4G --json\n  ksimage build examples/debian-live.ks --outdir out -f iso --boot-test\n(as root; from another account, through sudo)",

@@ -7,6 +7,7 @@ import { registerBuild } from "./build.js";
 import { registerCache } from "./cache.js";
 import { registerCleanup } from "./cleanup.js";
 import { registerConvert } from "./convert.js";
+import { registerDiff } from "./diff.js";
 import { registerDoctor } from "./doctor.js";
 import { EXIT_USAGE, reportError } from "./errors.js";
 import { registerInspect } from "./inspect.js";
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerBoot(program);
   registerCache(program);
   registerCleanup(program);
+  registerDiff(program);
   return program;
 }
 

@@ -11,6 +11,7 @@ import { SECTOR } from "../partition/types.js";
 import { redactKickstart } from "../faithful/secrets.js";
 import { describeLive } from "../live/plan.js";
 import { liveOptions, type LiveCliOptions } from "./live-options.js";
+import { sourceDateEpoch } from "../repro/epoch.js";
 import { collect, parseDiskLabels, parseDiskSizes, treeCacheChoice } from "./options.js";
 
 export interface PlanCliOptions {
@@ -19,6 +20,8 @@ export interface PlanCliOptions {
   diskSize?: string[];
   disklabel?: string[];
   lenient?: boolean;
+  /** --source-date-epoch N (else SOURCE_DATE_EPOCH): a reproducible build. */
+  sourceDateEpoch?: string;
 }
 
 /** Parse the kickstart and plan the build; throws KickstartError/PlanError for bad input. */
@@ -26,7 +29,10 @@ export async function planFromFile(file: string, opts: PlanCliOptions, extra: Pi
   const r = parseKickstart(file, { lenient: opts.lenient ?? false });
   if (r.error || !r.ks) throw r.error ?? new Error("parse failed");
   for (const d of r.diagnostics) if (d.severity === "warning") process.stderr.write(`${d.file}:${d.line}: warning: ${d.message}\n`);
-  const seed = process.env.SOURCE_DATE_EPOCH;
+  const epoch = sourceDateEpoch(opts.sourceDateEpoch);
+  // The tools the build runs (mmdebstrap, mkinitramfs, mtools, Python) read the same clock from the environment.
+  if (epoch !== undefined) process.env.SOURCE_DATE_EPOCH = String(epoch);
+  const seed = epoch === undefined ? undefined : String(epoch);
   return planAppliance(r.ks, {
     ...extra,
     ...(opts.name ? { name: opts.name } : {}),
@@ -135,6 +141,7 @@ export function registerPlan(program: Command): void {
     .option("--json", "print the plan as JSON")
     .option("--commands", "also list every command the build would run, in order (a dry run: nothing is touched)")
     .option("--lenient", "accept commands removed from kickstart with a warning")
+    .option("--source-date-epoch <seconds>", "plan a reproducible build with this clock (default: $SOURCE_DATE_EPOCH)")
     .addHelpText("after", "\nExamples:\n  ksimage plan examples/debian-minimal.ks\n  ksimage plan --commands examples/debian-minimal.ks\n  ksimage plan -f iso examples/debian-live.ks\n  ksimage plan --json --disk-size sda=8G examples/two-disks.ks | jq '.layout.disks[0]'")
     .action(async (file: string, opts: PlanCliOptions & LiveCliOptions & { json?: boolean; commands?: boolean; cache?: string | false }) => {
       const live = liveOptions(opts);

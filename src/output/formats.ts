@@ -10,6 +10,8 @@ export interface ConvertChoices {
   vmdkSubformat: VmdkSubformat;
   /** Compression level of raw xz/zstd; qemu-img has no level for qcow2 or vmdk. */
   level?: number;
+  /** Reproducible builds: no out-of-order writes (-W), so compressed clusters land in the same place every time. */
+  inOrder?: boolean;
 }
 
 /** How one output format is written and described. */
@@ -39,7 +41,7 @@ const rawArgs = (src: string, dst: string, c: ConvertChoices): string[] => {
 
 const qcow2Args = (src: string, dst: string, c: ConvertChoices): string[] => {
   if (c.codec === "xz") throw new UsageError("qcow2 is compressed with zstd or zlib, not xz");
-  return qcow2ConvertArgs(src, dst, c.codec);
+  return qcow2ConvertArgs(src, dst, c.codec, c.inOrder === true);
 };
 
 /** Every output format; tests walk this registry. */

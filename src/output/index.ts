@@ -62,7 +62,7 @@ async function writeAll(input: OutputInput, plan: OutputPlan, local: Teardown, o
     const ova = plan.ova;
     local.defer(`remove ${path.basename(ova.output)}`, () => rm(ova.output, { force: true }));
     const started = performance.now();
-    await assembleOva(ova, { name: input.name, arch: input.arch, vcpu: input.vcpu, memoryMiB: input.memoryMiB, interfaces: input.networks.length, uefi: input.uefi });
+    await assembleOva(ova, { name: input.name, arch: input.arch, vcpu: input.vcpu, memoryMiB: input.memoryMiB, interfaces: input.networks.length, uefi: input.uefi }, input.epoch);
     if (!isDryRun()) await rm(ova.staging, { recursive: true, force: true });
     ovaSeconds = (performance.now() - started) / 1000;
   }
@@ -74,7 +74,7 @@ async function writeAll(input: OutputInput, plan: OutputPlan, local: Teardown, o
   const files = await describeFiles(plan, jobs, included, ovaSeconds);
   if (plan.archive !== null) {
     const entries = [...new Set([...written, ...included.map((f) => f.split("/")[0]!), "SHA256SUMS"])];
-    await packAppliance(plan.archive.kind, plan.archive.path, dir, entries, local);
+    await packAppliance(plan.archive.kind, plan.archive.path, dir, entries, local, input.epoch);
     files.push({ ...(await sizes(plan.archive.path)), path: plan.archive.path, kind: "archive", seconds: 0 });
   }
   if (opts.removeInputs) await removeInputs(input, plan);

@@ -25,13 +25,15 @@ export function parseManifest(text: string): Map<string, string> {
 }
 
 // tar the members in the given order (OVF first, as the OVF spec requires), owned by root, ustar unless a member is too big.
-export function ovaTarArgs(output: string, staging: string, members: readonly { name: string; bytes: number }[]): string[] {
+// With EPOCH (reproducible builds) every member gets that mtime, and a pax archive no atime or ctime.
+export function ovaTarArgs(output: string, staging: string, members: readonly { name: string; bytes: number }[], epoch?: number): string[] {
   const format = members.some((m) => m.bytes > USTAR_MAX_BYTES) ? "posix" : "ustar";
-  return ["tar", `--format=${format}`, "--owner=0", "--group=0", "--numeric-owner", "--mode=0644", "-cf", output, "-C", staging, "--", ...members.map((m) => m.name)];
+  const times = epoch === undefined ? [] : [`--mtime=@${epoch}`, ...(format === "posix" ? ["--pax-option=delete=atime,delete=ctime"] : [])];
+  return ["tar", `--format=${format}`, "--owner=0", "--group=0", "--numeric-owner", "--mode=0644", ...times, "-cf", output, "-C", staging, "--", ...members.map((m) => m.name)];
 }
 
 // With every vmdk already in the staging directory: write the OVF and the .mf, tar them, publish the .ova by rename.
-export async function assembleOva(plan: OvaPlan, machine: Omit<OvfSpec, "disks">): Promise<void> {
+export async function assembleOva(plan: OvaPlan, machine: Omit<OvfSpec, "disks">, epoch?: number): Promise<void> {
   const inStaging = (f: string): string => path.join(plan.staging, f);
   const sizeOf = async (f: string): Promise<number> => (isDryRun() ? 0 : (await stat(inStaging(f))).size);
   const disks = await Promise.all(plan.disks.map(async (d) => ({ file: d.file, fileBytes: await sizeOf(d.file), capacityBytes: d.sizeBytes })));
@@ -40,6 +42,6 @@ export async function assembleOva(plan: OvaPlan, machine: Omit<OvfSpec, "disks">
   const sums = await Promise.all(hashed.map(async (f) => manifestLine(f, await sha256Of(inStaging(f)))));
   if (!isDryRun()) await writeFile(inStaging(plan.mf), sums.join(""));
   const members = await Promise.all([plan.ovf, plan.mf, ...disks.map((d) => d.file)].map(async (name) => ({ name, bytes: await sizeOf(name) })));
-  await run(ovaTarArgs(plan.partial, plan.staging, members), { reason: `pack ${path.basename(plan.output)}` });
+  await run(ovaTarArgs(plan.partial, plan.staging, members, epoch), { reason: `pack ${path.basename(plan.output)}` });
   if (!isDryRun()) await rename(plan.partial, plan.output);
 }

@@ -1,5 +1,5 @@
 // appliance-creator's delivery: --include copies files into the output directory, -p packs the directory into one archive.
-import { readdir, rename, rm, rmdir, stat } from "node:fs/promises";
+import { lutimes, readdir, rename, rm, rmdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { UsageError } from "../errors.js";
 import { isDryRun, run, type Teardown } from "../run/index.js";
@@ -47,11 +47,24 @@ export interface PackCommand {
 const TAR_COMPRESS: Record<Exclude<PackageKind, "none" | "zip">, string[]> = { tar: [], "tar.gz": ["-z"], "tar.bz2": ["-j"], "tar.xz": ["-J"] };
 
 // Pack ENTRIES of OUTDIR/NAME into ARCHIVE as NAME/<entry> (appliance-creator's layout); tar keeps the disks sparse.
-export function packCommand(kind: Exclude<PackageKind, "none">, archive: string, outdir: string, name: string, entries: readonly string[]): PackCommand {
+// With EPOCH (reproducible builds): members sorted, owned by 0:0, times clamped; zip without extra attributes (its
+// members' times are set to the epoch before packing); gzip through tar keeps no name or time.
+export function packCommand(kind: Exclude<PackageKind, "none">, archive: string, outdir: string, name: string, entries: readonly string[], epoch?: number): PackCommand {
   const members = entries.map((e) => `${name}/${e}`);
-  if (kind === "zip") return { argv: ["zip", "-r", "-q", archive, "--", ...members], cwd: outdir };
+  if (kind === "zip") return { argv: ["zip", "-r", "-q", ...(epoch === undefined ? [] : ["-X"]), archive, "--", ...(epoch === undefined ? members : [...members].sort())], cwd: outdir };
   const env = kind === "tar.xz" ? { XZ_OPT: "-T0" } : undefined;
-  return { argv: ["tar", "--sparse", ...TAR_COMPRESS[kind], "-cf", archive, "--", ...members], cwd: outdir, ...(env ? { env } : {}) };
+  const repro = epoch === undefined ? [] : ["--sort=name", "--owner=0", "--group=0", "--numeric-owner", `--mtime=@${epoch}`, "--clamp-mtime", "--format=posix", "--pax-option=delete=atime,delete=ctime"];
+  return { argv: ["tar", "--sparse", ...repro, ...TAR_COMPRESS[kind], "-cf", archive, "--", ...members], cwd: outdir, ...(env ? { env } : {}) };
+}
+
+// Reproducible builds: every file and directory below DIR (and DIR) gets the epoch as its times, for zip.
+export async function setTimesBelow(dir: string, epoch: number): Promise<void> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) await setTimesBelow(p, epoch);
+    await lutimes(p, epoch, epoch);
+  }
+  await lutimes(dir, epoch, epoch);
 }
 
 // Pack the outputs (ENTRIES, top-level names in the appliance directory) into ARCHIVE via .partial, then remove them
@@ -62,6 +75,7 @@ export async function packAppliance(
   applianceDir: string,
   entries: readonly string[],
   teardown: Teardown,
+  epoch?: number,
 ): Promise<void> {
   const partial = `${archive}.partial`;
   teardown.defer(`remove ${path.basename(archive)}`, async () => {
@@ -69,7 +83,8 @@ export async function packAppliance(
     await rm(archive, { force: true });
   });
   if (!isDryRun()) await rm(partial, { force: true });
-  const cmd = packCommand(kind, partial, path.dirname(applianceDir), path.basename(applianceDir), entries);
+  if (epoch !== undefined && !isDryRun()) await setTimesBelow(applianceDir, epoch);
+  const cmd = packCommand(kind, partial, path.dirname(applianceDir), path.basename(applianceDir), entries, epoch);
   await run(cmd.argv, { cwd: cmd.cwd, env: cmd.env, reason: `pack the appliance as ${kind} (-p ${kind})` });
   if (isDryRun()) return;
   await rename(partial, archive);

@@ -101,7 +101,7 @@ export function planOutputs(input: OutputInput, caps: { qcow2Zstd: boolean }): O
       const partial = `${output}.partial`;
       const inPlace = format === "raw" && codec === null && path.resolve(d.rawPath) === output;
       const level = format === "raw" ? input.compressLevel : undefined;
-      const argv = spec.convertArgs(d.rawPath, partial, { codec, vmdkSubformat: input.vmdkSubformat ?? "monolithicSparse", ...(level !== undefined ? { level } : {}) });
+      const argv = spec.convertArgs(d.rawPath, partial, { codec, vmdkSubformat: input.vmdkSubformat ?? "monolithicSparse", ...(level !== undefined ? { level } : {}), ...(input.epoch !== undefined ? { inOrder: true } : {}) });
       return { disk: d.name, format, codec, source: d.rawPath, output, partial, argv, checkFormat: spec.checkable ? spec.qemuFormat : null, inPlace };
     }),
   );

@@ -28,9 +28,10 @@ export function rawCopyArgs(src: string, dst: string): string[] {
 }
 
 // qcow2 v3 (compat 1.1); compressed with zstd or zlib, which -W (out-of-order writes) and -m 16 make ~40 % faster.
-export function qcow2ConvertArgs(src: string, dst: string, codec: Extract<Codec, "zstd" | "zlib"> | null): string[] {
+// IN_ORDER (reproducible builds) leaves out -W: out-of-order writes place compressed clusters differently each run.
+export function qcow2ConvertArgs(src: string, dst: string, codec: Extract<Codec, "zstd" | "zlib"> | null, inOrder = false): string[] {
   if (codec === null) return convert("qcow2", ["compat=1.1"], src, dst);
-  return convert("qcow2", ["compat=1.1", `compression_type=${codec}`], src, dst, ["-c", "-W", "-m", "16"]);
+  return convert("qcow2", ["compat=1.1", `compression_type=${codec}`], src, dst, ["-c", ...(inOrder ? [] : ["-W"]), "-m", "16"]);
 }
 
 // vmdk: monolithicSparse by default; streamOptimized is deflate-compressed and written in order (no -W).

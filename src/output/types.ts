@@ -75,6 +75,8 @@ export interface OutputInput {
   package?: PackageKind;
   /** appliance-creator's --include: files or directories copied into the output directory. */
   include?: string[];
+  /** SOURCE_DATE_EPOCH of a reproducible build: archive times, and no out-of-order qcow2 writes. */
+  epoch?: number;
 }
 
 /** One file writeOutputs wrote, with what it cost. */

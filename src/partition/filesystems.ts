@@ -115,6 +115,7 @@ export function planFilesystems(ks: Kickstart, disks: DiskPlan[], seed: string |
         mkfsOptions: [...profiles, ...(mkfs ? shlexSplit(mkfs) : [])],
         fsoptions: kp?.fsoptions ?? DEFAULT_OPTIONS[fstype],
         subvolumes: [],
+        ...(seed !== undefined && /^\d+$/.test(seed) ? { reproducible: { hashSeed: planUuid(seed, `${key}:hash-seed`), time: Number(seed) } } : {}),
       };
       if (fstype === "vfat" && label && label.length > 11) fail(ks, part.source?.lineno ?? 0, `FAT label "${label}" is longer than 11 characters`);
       part.filesystem = fs;

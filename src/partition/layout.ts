@@ -4,6 +4,7 @@ import { MiB, type Kickstart, type Partition } from "../kickstart/model.js";
 import { planFilesystems } from "./filesystems.js";
 import { expandAutomaticPartitioning, type Platform } from "./autopart.js";
 import { growSizes } from "./grow.js";
+import { assignDiskIdentifiers, unreproducibleFilesystems } from "./identifiers.js";
 import { planVolumeGroups, pvMinimumMiB } from "./lvm-plan.js";
 import { DEFAULT_RAM_MIB } from "./swap-size.js";
 import { classifyPartition, defaultSizeMiB, partitionFlags, partitionType, type PartitionKind } from "./part-types.js";
@@ -20,7 +21,7 @@ export interface LayoutOptions {
   memoryMiB?: number;
   /** What the image must boot with: autopart and reqpart make its partitions (default hybrid). */
   firmware?: Platform;
-  /** Names autopart's volume group or btrfs volume. */
+  /** Names autopart's volume group or btrfs volume; with the seed, it decides the disk identifiers. */
   applianceName?: string;
 }
 
@@ -256,6 +257,8 @@ export function planLayout(given: Kickstart, opts: LayoutOptions = {}): LayoutPl
     }
   }
   const fs = planFilesystems(ks, disks, opts.seed, lvm.volumeGroups);
+  if (opts.seed !== undefined) assignDiskIdentifiers(disks, opts.seed, opts.applianceName ?? "");
+  if (opts.seed !== undefined) warnings.push(...unreproducibleFilesystems(disks));
   return {
     disks,
     mounts: fs.mounts,

@@ -9,19 +9,34 @@ import type { FilesystemPlan, LayoutPlan } from "./types.js";
 
 const label = (flag: string, value: string | null): string[] => (value === null || value === "" ? [] : [flag, value]);
 
+// --mkfsoptions with the planned directory hash seed added to its -E list (mke2fs keeps only the last -E).
+export function withHashSeed(options: readonly string[], hashSeed: string): string[] {
+  const i = options.lastIndexOf("-E");
+  if (i < 0 || i + 1 >= options.length) return [...options, "-E", `hash_seed=${hashSeed}`];
+  return [...options.slice(0, i + 1), `${options[i + 1]},hash_seed=${hashSeed}`, ...options.slice(i + 2)];
+}
+
+// The environment mkfs runs with: e2fsprogs takes its clock from E2FSPROGS_FAKE_TIME (reproducible builds).
+export function mkfsEnv(fs: FilesystemPlan): Record<string, string> | undefined {
+  return fs.reproducible && fs.fstype.startsWith("ext") ? { E2FSPROGS_FAKE_TIME: String(fs.reproducible.time) } : undefined;
+}
+
 // The mkfs argv for one filesystem on DEVICE: forced (the device is ours and new), quiet, planned UUID and label.
 export function mkfsArgs(fs: FilesystemPlan, device: string): string[] {
   switch (fs.fstype) {
     case "ext2":
     case "ext3":
-    case "ext4":
-      return [`mkfs.${fs.fstype}`, "-F", "-q", "-U", fs.uuid, ...label("-L", fs.label), ...fs.mkfsOptions, device];
+    case "ext4": {
+      const options = fs.reproducible ? withHashSeed(fs.mkfsOptions, fs.reproducible.hashSeed) : fs.mkfsOptions;
+      return [`mkfs.${fs.fstype}`, "-F", "-q", "-U", fs.uuid, ...label("-L", fs.label), ...options, device];
+    }
     case "xfs":
       return ["mkfs.xfs", "-f", "-q", "-m", `uuid=${fs.uuid}`, ...label("-L", fs.label), ...fs.mkfsOptions, device];
     case "btrfs":
       return ["mkfs.btrfs", "-f", "-q", "-U", fs.uuid, ...label("-L", fs.label), ...fs.mkfsOptions, device];
     case "vfat":
-      return ["mkfs.vfat", "-F", "32", "-i", vfatVolumeId(fs.uuid), ...label("-n", fs.label), ...fs.mkfsOptions, device];
+      // --invariant: fixed creation times (dosfstools 4.2 has no SOURCE_DATE_EPOCH); -i after it still sets the volume ID.
+      return ["mkfs.vfat", "-F", "32", ...(fs.reproducible ? ["--invariant"] : []), "-i", vfatVolumeId(fs.uuid), ...label("-n", fs.label), ...fs.mkfsOptions, device];
     case "swap":
       return ["mkswap", "-U", fs.uuid, ...label("-L", fs.label), ...fs.mkfsOptions, device];
     default:
@@ -61,7 +76,7 @@ export async function makeFilesystems(layout: LayoutPlan, mapped: Record<string,
       if (p.filesystem === null) continue;
       const device = mapped[disk.name]?.partitions[p.number];
       if (device === undefined) throw new KsimageError(`partition ${p.number} of disk ${disk.name} is not mapped to a block device`);
-      await run(mkfsArgs(p.filesystem, device), { reason: `make the ${p.filesystem.fstype} filesystem of ${p.ksName} on disk ${disk.name}` });
+      await run(mkfsArgs(p.filesystem, device), { env: mkfsEnv(p.filesystem), reason: `make the ${p.filesystem.fstype} filesystem of ${p.ksName} on disk ${disk.name}` });
       await createSubvolumes(p.filesystem, device, path.join(workdir, `btrfs-${disk.name}-${p.number}`), teardown);
     }
   }

@@ -1,6 +1,7 @@
 // Write a disk's partition table with parted, in exact sectors from the plan, and read it back to prove it.
 import { KsimageError, ToolError } from "../errors.js";
 import { isDryRun, run } from "../run/index.js";
+import { diskIdentifierArgs } from "./identifiers.js";
 import type { DiskPlan, PartitionPlan } from "./types.js";
 
 /** How parted can be driven on this host: parted 3.6 added `type N ID`; older ones need sfdisk for types. */
@@ -68,6 +69,7 @@ interface SfdiskPartition {
   start: number;
   size: number;
   type: string;
+  uuid?: string;
 }
 
 /** One way the table on disk differs from the plan. */
@@ -80,11 +82,12 @@ export interface TableDifference {
 
 // Compare `sfdisk --json` output with the plan: label, and every partition's start, size and type.
 export function diffPartitionTable(disk: DiskPlan, json: string): TableDifference[] {
-  const table = (JSON.parse(json) as { partitiontable: { label: string; partitions?: SfdiskPartition[] } }).partitiontable;
+  const table = (JSON.parse(json) as { partitiontable: { label: string; id?: string; partitions?: SfdiskPartition[] } }).partitiontable;
   const diffs: TableDifference[] = [];
   const fail = (partition: number | null, message: string) => diffs.push({ partition, typeOnly: false, message });
   const label = table.label === "dos" ? "msdos" : table.label;
   if (label !== disk.label) fail(null, `label is ${label}, planned ${disk.label}`);
+  if (disk.diskId !== undefined && table.id?.toUpperCase() !== disk.diskId.toUpperCase()) fail(null, `disk identifier is ${table.id}, planned ${disk.diskId}`);
   const found = new Map((table.partitions ?? []).map((p) => [Number(/(\d+)$/.exec(p.node)?.[1]), p]));
   for (const p of disk.partitions) {
     const got = found.get(p.number);
@@ -95,6 +98,7 @@ export function diffPartitionTable(disk: DiskPlan, json: string): TableDifferenc
     if (got.start !== p.startSector || got.size !== p.sizeSectors) {
       fail(p.number, `partition ${p.number} is at ${got.start}+${got.size}, planned ${p.startSector}+${p.sizeSectors}`);
     }
+    if (p.partUuid !== undefined && got.uuid?.toUpperCase() !== p.partUuid.toUpperCase()) fail(p.number, `partition ${p.number} has GUID ${got.uuid}, planned ${p.partUuid}`);
     const want = typeId(p);
     if (want !== null && !sameType(got.type, want)) {
       diffs.push({ partition: p.number, typeOnly: true, message: `partition ${p.number} has type ${got.type}, planned ${want}` });
@@ -115,9 +119,12 @@ export async function partitionDisk(disk: DiskPlan, file: string): Promise<void>
   const argv = partedArgs(disk, file, features);
   await run(argv, { reason: `partition disk ${disk.name}` });
   if (isDryRun()) {
+    for (const id of diskIdentifierArgs(disk, file)) await run(id);
     if (!features.typeCommand) for (const p of disk.partitions) if (typeId(p) !== null) await run(sfdiskTypeArgs(disk, file, p.number));
     return;
   }
+  // Reproducible builds: the planned disk identifier and partition GUIDs replace parted's random ones.
+  for (const argv of diskIdentifierArgs(disk, file)) await run(argv, { reason: `set the planned identifiers of disk ${disk.name}` });
   let diffs = await readBack(disk, file);
   // parted before 3.6 has no `type` command: fix only the types its mkpart hints and flags did not already give.
   const typeFixes = diffs.filter((d) => d.typeOnly && d.partition !== null);

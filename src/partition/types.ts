@@ -34,6 +34,8 @@ export interface FilesystemPlan {
   fsoptions: string;
   /** btrfs subvolumes to create on this filesystem (name, mountpoint). */
   subvolumes: { name: string; mountpoint: string }[];
+  /** Reproducible builds (SOURCE_DATE_EPOCH): the ext directory hash seed and the time mkfs writes. */
+  reproducible?: { hashSeed: string; time: number };
 }
 
 export interface PartitionPlan {
@@ -59,6 +61,8 @@ export interface PartitionPlan {
   /** GPT partition name (PARTLABEL). */
   gptName: string | null;
   filesystem: FilesystemPlan | null;
+  /** GPT partition GUID, planned for reproducible builds (SOURCE_DATE_EPOCH); else parted's random one. */
+  partUuid?: string;
   /** The kickstart line that asked for it. */
   source: SourceRef | null;
 }
@@ -70,6 +74,8 @@ export interface DiskPlan {
   sizeBytes: number;
   sizeSectors: number;
   partitions: PartitionPlan[];
+  /** msdos disk signature (0x........) or GPT disk GUID, planned for reproducible builds; else parted's random one. */
+  diskId?: string;
 }
 
 /** One mount of the install root, in the order they are mounted. */

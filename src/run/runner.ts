@@ -26,6 +26,8 @@ export interface RunOptions {
   stdio?: "pipe" | "inherit";
   onStdoutLine?: (line: string) => void;
   onStderrLine?: (line: string) => void;
+  /** Hand stdout to this callback as raw bytes instead of keeping it (large binary output, e.g. file contents); stdout is then "". */
+  onStdoutData?: (chunk: Buffer) => void;
   /** Exit codes that count as success besides 0 (e.g. grep's 1). */
   allowExitCodes?: readonly number[];
   /** Keep stdout out of the log (it is a secret itself, e.g. a password hash). */
@@ -62,6 +64,7 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
 
   const child = execa(file, args, execaOptions(opts));
   trackChild(child, file);
+  if (opts.onStdoutData !== undefined) child.stdout?.on("data", opts.onStdoutData);
   const result = await child.finally(() => forgetChild(child));
 
   const stdout = typeof result.stdout === "string" ? result.stdout : "";
@@ -105,6 +108,7 @@ function execaOptions(opts: RunOptions): Options {
     reject: false,
     stripFinalNewline: true,
     stdout: [...tap(opts.onStdoutLine), inherit ? "inherit" : "pipe"],
+    ...(opts.onStdoutData !== undefined ? { buffer: { stdout: false } } : {}),
     stderr: [...tap(opts.onStderrLine), ...(inherit ? (["inherit"] as const) : []), "pipe"],
   };
   if (opts.input !== undefined) return { ...options, input: opts.input };

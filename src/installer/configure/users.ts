@@ -1,4 +1,5 @@
 // Apply rootpw, group and user: SHA-512 crypt hashes, locks, accounts with their groups and home directories.
+import { createHash } from "node:crypto";
 import path from "node:path";
 import { KsimageError, PlanError, type SourcePos } from "../../errors.js";
 import type { SourceRef } from "../../kickstart/model.js";
@@ -8,14 +9,22 @@ import { guestDir, guestExists, note, readGuestFile, type ConfigureContext } fro
 import { groupEntries, parseGroupItem, passwdEntries } from "./passwd-db.js";
 import { allowRootSshLogin } from "./ssh.js";
 
-// The openssl argv that prints the SHA-512 crypt hash of the password it reads on stdin.
-export function opensslPasswdArgs(): string[] {
-  return ["openssl", "passwd", "-6", "-stdin"];
+// The openssl argv that prints the SHA-512 crypt hash of the password it reads on stdin (a random salt unless given).
+export function opensslPasswdArgs(salt?: string): string[] {
+  return ["openssl", "passwd", "-6", ...(salt === undefined ? [] : ["-salt", salt]), "-stdin"];
 }
 
-// Hash PLAIN with SHA-512 crypt ($6$, random salt); the password goes on stdin only and is masked in every log.
-export async function cryptSha512(plain: string): Promise<string> {
-  const { stdout } = await run(opensslPasswdArgs(), { input: `${plain}\n`, secrets: [plain], secretOutput: true, reason: "hash a password with SHA-512 crypt" });
+// Reproducible builds (SOURCE_DATE_EPOCH): a salt derived from the epoch and the account, never from the password, so
+// the same kickstart gives the same /etc/shadow and two accounts with one password still get different hashes.
+export function reproducibleSalt(env: NodeJS.ProcessEnv, account: string): string | undefined {
+  const epoch = env.SOURCE_DATE_EPOCH;
+  if (epoch === undefined || !/^\d+$/.test(epoch)) return undefined;
+  return createHash("sha256").update(`ksimage:${epoch}:salt:${account}`).digest("base64").replace(/\+/g, ".").replace(/=+$/, "").slice(0, 16);
+}
+
+// Hash PLAIN with SHA-512 crypt ($6$); the password goes on stdin only and is masked in every log.
+export async function cryptSha512(plain: string, account = ""): Promise<string> {
+  const { stdout } = await run(opensslPasswdArgs(reproducibleSalt(process.env, account)), { input: `${plain}\n`, secrets: [plain], secretOutput: true, reason: "hash a password with SHA-512 crypt" });
   const hash = stdout.trim();
   if (!/^\$6\$[^:\n]+$/.test(hash)) throw new KsimageError("openssl passwd -6 did not print a SHA-512 crypt hash");
   return hash;
@@ -23,7 +32,7 @@ export async function cryptSha512(plain: string): Promise<string> {
 
 // The hash to store: an --iscrypted value as written (checked to fit in shadow), else the SHA-512 crypt of the text.
 export async function passwordHash(password: string, isCrypted: boolean, what: string, pos?: SourcePos): Promise<string> {
-  if (!isCrypted) return cryptSha512(password);
+  if (!isCrypted) return cryptSha512(password, what);
   if (/[:\n]/.test(password)) throw new PlanError(`${what}: an --iscrypted password cannot contain ':' or a newline`, pos);
   return password;
 }

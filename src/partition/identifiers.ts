@@ -1,0 +1,42 @@
+// Disk identifiers for reproducible builds: the msdos disk signature and the GPT disk and partition GUIDs, derived from the
+// SOURCE_DATE_EPOCH seed and the appliance name (parted would make random ones).
+import { createHash } from "node:crypto";
+import { planUuid } from "./filesystems.js";
+import type { DiskPlan } from "./types.js";
+
+// An msdos disk signature ("0x" and 8 hex digits, never 0) from SEED and KEY.
+export function planDiskSignature(seed: string, key: string): string {
+  const hex = createHash("sha256").update(`ksimage:${seed}:${key}`).digest("hex").slice(0, 8);
+  return `0x${hex === "00000000" ? "00000001" : hex}`;
+}
+
+// Give every disk its identifier and every GPT partition its GUID, from SEED and the appliance NAME.
+export function assignDiskIdentifiers(disks: DiskPlan[], seed: string, name: string): void {
+  for (const disk of disks) {
+    const key = `${name}:disk:${disk.name}`;
+    disk.diskId = disk.label === "gpt" ? planUuid(seed, key).toUpperCase() : planDiskSignature(seed, key);
+    if (disk.label !== "gpt") continue;
+    for (const p of disk.partitions) p.partUuid = planUuid(seed, `${key}:partition:${p.number}`).toUpperCase();
+  }
+}
+
+// The sfdisk argv that write the planned identifiers into FILE: the disk's, then each partition's (none when not planned).
+export function diskIdentifierArgs(disk: DiskPlan, file: string): string[][] {
+  if (disk.diskId === undefined) return [];
+  const argv = [["sfdisk", "--disk-id", file, disk.diskId]];
+  for (const p of disk.partitions) if (p.partUuid !== undefined) argv.push(["sfdisk", "--part-uuid", file, String(p.number), p.partUuid]);
+  return argv;
+}
+
+// SOURCE_DATE_EPOCH: the file systems ksimage cannot make byte-identical (xfsprogs 6.1 and btrfs-progs 6.2 cannot fill a
+// file system from a directory on a fixed clock, and a mounted one differs every time), one warning each.
+export function unreproducibleFilesystems(disks: readonly DiskPlan[]): string[] {
+  const out: string[] = [];
+  for (const d of disks) {
+    for (const p of d.partitions) {
+      const t = p.filesystem?.fstype;
+      if (t === "xfs" || t === "btrfs") out.push(`SOURCE_DATE_EPOCH: the ${t} file system of ${p.mountpoint ?? p.ksName} (disk ${d.name} partition ${p.number}) is not byte-reproducible; only ext2/3/4, FAT and swap are (see README, Reproducible builds)`);
+    }
+  }
+  return out;
+}

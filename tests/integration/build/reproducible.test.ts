@@ -1,0 +1,120 @@
+// SOURCE_DATE_EPOCH: two liveimg builds of one kickstart give the same raw and qcow2 bytes (msdos and GPT, ext4 and FAT);
+// xfs is documented as not reproducible and is then the only partition that differs; no image keeps SSH host keys.
+import { rename } from "node:fs/promises";
+import path from "node:path";
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { buildAppliance } from "../../../src/build.js";
+import { diffImages } from "../../../src/diff/index.js";
+import { readExtTree } from "../../../src/diff/ext.js";
+import { planKickstart, useSandbox, type Sandbox } from "../../helpers/build-sandbox.js";
+import { TEST_ROOT, writeTestRootTarball } from "../../helpers/root-tarball.js";
+
+const EPOCH = "1700000000";
+
+async function sha256(file: string): Promise<string> {
+  const h = createHash("sha256");
+  for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
+  return h.digest("hex");
+}
+
+// A root with what an installed system would carry of its own: SSH host keys and a machine ID.
+function writeRoot(file: string): void {
+  writeTestRootTarball(file, [
+    ...TEST_ROOT,
+    { path: "etc/ssh", type: "dir", mode: 0o755 },
+    { path: "etc/ssh/ssh_host_ed25519_key", type: "file", mode: 0o600, content: "PRIVATE\n" },
+    { path: "etc/ssh/ssh_host_ed25519_key.pub", type: "file", mode: 0o644, content: "ssh-ed25519 AAAA\n" },
+    { path: "etc/machine-id", type: "file", mode: 0o444, content: "0123456789abcdef0123456789abcdef\n" },
+    { path: "var", type: "dir", mode: 0o755 },
+    { path: "var/log", type: "dir", mode: 0o755 },
+    { path: "var/log/install.log", type: "file", mode: 0o644, content: "installed at some time\n" },
+  ]);
+}
+
+// Build KS twice into the same output directory (the descriptors name it), keeping the first build's files aside.
+async function buildTwice(sb: Sandbox, name: string, ks: string, epoch: string | undefined): Promise<{ first: string; second: string; plan: Awaited<ReturnType<typeof planKickstart>> }> {
+  const plan = await planKickstart(sb, name, ks, { ...(epoch ? { seed: epoch } : {}), output: { formats: ["raw", "qcow2"], compress: "none" } });
+  const saved = process.env.SOURCE_DATE_EPOCH;
+  if (epoch) process.env.SOURCE_DATE_EPOCH = epoch;
+  try {
+    await buildAppliance(plan, { tmpdir: sb.dir, handleSignals: false });
+    const first = path.join(sb.dir, `${name}-first`);
+    await rename(plan.applianceDir, first);
+    await buildAppliance(plan, { tmpdir: sb.dir, handleSignals: false });
+    return { first, second: plan.applianceDir, plan };
+  } finally {
+    if (saved === undefined) delete process.env.SOURCE_DATE_EPOCH;
+    else process.env.SOURCE_DATE_EPOCH = saved;
+  }
+}
+
+describe("reproducible builds (SOURCE_DATE_EPOCH)", () => {
+  const sandbox = useSandbox();
+
+  it("msdos, ext4 /boot and /: identical raw, qcow2, SBOM and SHA256SUMS; no keys, an empty machine-id, no logs", async () => {
+    const sb = sandbox();
+    const tarball = path.join(sb.dir, "root.tar");
+    writeRoot(tarball);
+    const ks = `liveimg --url=file://${tarball}\npart /boot --fstype=ext4 --size=64\npart / --fstype=ext4 --size=128\nbootloader --location=none\n`;
+    const { first, second, plan } = await buildTwice(sb, "repro-msdos", ks, EPOCH);
+    expect(plan.epoch).toBe(Number(EPOCH));
+    for (const f of ["repro-msdos-sda.raw", "repro-msdos-sda.qcow2", "repro-msdos.spdx.json", "SHA256SUMS"]) {
+      expect({ f, sha: await sha256(path.join(second, f)) }).toEqual({ f, sha: await sha256(path.join(first, f)) });
+    }
+    const report = await diffImages(path.join(first, "repro-msdos-sda.raw"), path.join(second, "repro-msdos-sda.raw"));
+    expect(report.identical).toBe(true);
+
+    const root = plan.layout.disks[0]!.partitions[1]!;
+    const tree = await readExtTree(path.join(second, "repro-msdos-sda.raw"), root.startSector * 512);
+    const paths = new Map(tree.map((e) => [e.path, e]));
+    expect([...paths.keys()].filter((p) => p.startsWith("/etc/ssh/ssh_host_"))).toEqual([]);
+    expect(paths.get("/etc/machine-id")?.size).toBe(0);
+    expect(paths.has("/var/log/install.log")).toBe(false);
+    expect(paths.get("/var/log")?.type).toBe("dir");
+  });
+
+  it("GPT with biosboot and an ESP: identical raw and qcow2, planned disk and partition GUIDs", async () => {
+    const sb = sandbox();
+    const tarball = path.join(sb.dir, "root.tar");
+    writeRoot(tarball);
+    const ks = `liveimg --url=file://${tarball}\npart biosboot --fstype=biosboot --size=1\npart /boot/efi --fstype=efi --size=64 --label=ESP\npart / --fstype=ext4 --size=128\nbootloader --location=none\n`;
+    const { first, second, plan } = await buildTwice(sb, "repro-gpt", ks, EPOCH);
+    for (const f of ["repro-gpt-sda.raw", "repro-gpt-sda.qcow2"]) expect(await sha256(path.join(second, f))).toBe(await sha256(path.join(first, f)));
+    const report = await diffImages(path.join(first, "repro-gpt-sda.raw"), path.join(second, "repro-gpt-sda.raw"));
+    expect(report.identical).toBe(true);
+    const disk = plan.layout.disks[0]!;
+    expect(disk.diskId).toMatch(/^[0-9A-F-]{36}$/);
+    expect(disk.partitions.every((p) => /^[0-9A-F-]{36}$/.test(p.partUuid ?? ""))).toBe(true);
+  });
+
+  it("xfs is not byte-reproducible: the plan warns, and its partition is the only one that differs", async () => {
+    const sb = sandbox();
+    const tarball = path.join(sb.dir, "root.tar");
+    writeRoot(tarball);
+    const ks = `liveimg --url=file://${tarball}\npart / --fstype=ext4 --size=128\npart /srv --fstype=xfs --size=300\nbootloader --location=none\n`;
+    const { first, second, plan } = await buildTwice(sb, "repro-xfs", ks, EPOCH);
+    expect(plan.layout.warnings.join("\n")).toMatch(/xfs file system of \/srv .* is not byte-reproducible/);
+    const report = await diffImages(path.join(first, "repro-xfs-sda.raw"), path.join(second, "repro-xfs-sda.raw"));
+    expect(report.table).toEqual([]);
+    expect(report.regions.filter((r) => r.differingBlocks > 0).map((r) => `${r.name} ${r.fstype}`)).toEqual(["partition 2 xfs"]);
+  });
+
+  it("without SOURCE_DATE_EPOCH the builds differ, and still carry no SSH host keys and an empty machine-id", async () => {
+    const sb = sandbox();
+    const tarball = path.join(sb.dir, "root.tar");
+    writeRoot(tarball);
+    const ks = `liveimg --url=file://${tarball}\npart / --fstype=ext4 --size=128\nbootloader --location=none\n`;
+    const { first, second, plan } = await buildTwice(sb, "plain", ks, undefined);
+    expect(plan.epoch).toBeNull();
+    const report = await diffImages(path.join(first, "plain-sda.raw"), path.join(second, "plain-sda.raw"));
+    expect(report.identical).toBe(false);
+    expect(report.table.join("\n")).toMatch(/disk identifier/);
+    for (const dir of [first, second]) {
+      const tree = await readExtTree(path.join(dir, "plain-sda.raw"), plan.layout.disks[0]!.partitions[0]!.startSector * 512);
+      expect(tree.filter((e) => e.path.startsWith("/etc/ssh/ssh_host_"))).toEqual([]);
+      expect(tree.find((e) => e.path === "/etc/machine-id")?.size).toBe(0);
+    }
+  });
+});
