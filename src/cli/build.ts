@@ -189,6 +189,7 @@ export function registerBuild(program: Command): void {
     .option("--boot-test", "boot the result in QEMU and wait for a login prompt")
     .option("-q, --quiet", "no progress on stderr")
     .option("--lenient", "accept commands removed from kickstart with a warning")
+    .option("--gpgkey <file>", "check the signatures of the kickstart's RPM repositories with this key (repeatable; without it dnf installs them unchecked, and the build says so)", collect)
     .addHelpText(
       "after",
       "\nExamples:\n  ksimage build examples/debian-minimal.ks --outdir out -f qcow2 --boot-test\n  ksimage build appliance.ks -o out -f qcow2 -f vmdk --disk-size sda=4G --json\n(as root; from another account, through sudo)",
