@@ -1,6 +1,7 @@
 // Check, before anything is created, that every host tool the build will run is installed, and say why each is needed.
 import { KsimageError } from "./errors.js";
 import { bootloaderTools } from "./installer/bootloader/tools.js";
+import { firstbootTools } from "./installer/configure/firstboot.js";
 import { guestSessionTools } from "./installer/guest/session.js";
 import { liveimgTools } from "./installer/liveimg.js";
 import { packageTools } from "./installer/packages.js";
@@ -10,6 +11,7 @@ import { lvmTools } from "./partition/lvm.js";
 import { mkfsTools } from "./partition/mkfs.js";
 import { mountTools } from "./partition/mount.js";
 import { partitionTools } from "./partition/parted.js";
+import { vfatFillTools } from "./partition/vfat-fill.js";
 import type { BuildPlan } from "./plan.js";
 import { installHint, which } from "./run/index.js";
 
@@ -32,6 +34,8 @@ export async function buildTools(plan: BuildPlan): Promise<ToolNeed[]> {
     ...packageTools(plan.packages),
     ...guestSessionTools(),
     ...bootloaderTools(plan.bootloader, { plainPassword: plan.ks.bootloader.password !== null && !plan.ks.bootloader.isCrypted }),
+    ...firstbootTools(plan.ks),
+    ...vfatFillTools(plan.layout),
     { tool: "fstrim", reason: "discard free blocks before conversion" },
     ...outputTools({ ...plan.output, uefi: plan.bootloader.firmware === "uefi" }),
   ];

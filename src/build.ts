@@ -7,9 +7,16 @@ import { installBootloader } from "./installer/bootloader/install.js";
 import { configureSystem } from "./installer/configure/index.js";
 import { openGuestSession, type GuestSession } from "./installer/guest/session.js";
 import { relabelSystem } from "./installer/configure/selinux.js";
+import { writeDracutLvmConf } from "./installer/lvm-guest.js";
 import { installLiveimg } from "./installer/liveimg.js";
 import { installPackages, rootFstypeOf } from "./installer/packages.js";
-import { runPostScripts, runPreScripts } from "./installer/scripts.js";
+import { runPostScripts, runPreInstallScripts, runPreScripts } from "./installer/scripts.js";
+import { writeCertificates } from "./installer/configure/certificates.js";
+import { configureDefaultDesktop, configureDefaultTarget } from "./installer/configure/default-target.js";
+import { configureFirstboot } from "./installer/configure/firstboot.js";
+import { verifyLiveimgChecksum } from "./installer/liveimg-checksum.js";
+import { runOnErrorScripts } from "./installer/onerror.js";
+import { fillVfatFilesystems, vfatTargets } from "./partition/vfat-fill.js";
 import { restoreCachedTree, storeCachedTree, type InstalledTree } from "./installer/tree-cache/index.js";
 import type { InstallProgress } from "./installer/types.js";
 import { collectPackages, writeOutputs, type OutputReport, type PackageManifest } from "./output/index.js";
@@ -22,7 +29,7 @@ import { checkVolumeGroupNames, makeVolumes, type VolumeDevices } from "./partit
 import { makeFilesystems } from "./partition/mkfs.js";
 import { mountsUnder, mountTargets } from "./partition/mount.js";
 import { partitionDisk } from "./partition/parted.js";
-import { BuildJournal, JOURNAL_FILE, getLogger, installSignalHandlers, isDryRun, ownerIdentity, run, setJournal, Teardown, type DeferHandle, type TeardownReport } from "./run/index.js";
+import { BuildJournal, JOURNAL_FILE, getLogger, installSignalHandlers, isDryRun, journal, ownerIdentity, retryUntil, run, setJournal, Teardown, type DeferHandle, type TeardownReport } from "./run/index.js";
 
 export interface BuildOptions {
   /** Use this directory as the work directory (it is never removed); default: a fresh one under tmpdir. */
@@ -41,6 +48,8 @@ export interface BuildOptions {
   cacheDir?: string;
   /** Package installation progress (packages done of total), for a live counter. */
   onProgress?: (p: InstallProgress) => void;
+  /** The build log's path, given to %onerror scripts as KSIMAGE_LOG. */
+  logFile?: string;
 }
 
 export interface BuildResult {
@@ -76,6 +85,9 @@ interface BuildContext {
   report: OutputReport | undefined;
   /** Removal of the published raw disks, released once every output is written. */
   published: DeferHandle[];
+  /** The step running now (for %onerror) and whether the filesystems are mounted at root. */
+  step: string;
+  mounted: boolean;
   /** The one way into the guest, opened once (before a dnf install, else after the install); released by `devices`. */
   guest: GuestSession | undefined;
 }
@@ -93,13 +105,16 @@ const STEPS: Step[] = [
   ["make LVM volumes", makeLvm],
   ["mkfs", makeAllFilesystems],
   ["mount", mountAll],
+  ["run %pre-install scripts", runPreInstall],
   ["install", installTree],
   ["store the tree in the cache", cacheTree],
   ["write /etc/fstab", (ctx) => writeFstab(ctx.plan.layout, ctx.plan.name, ctx.root)],
   ["enter the guest", async (ctx) => void (await enterGuest(ctx))],
   ["configure the system", configure],
+  ["first boot, default target, certificates", configureExtras],
   ["install the boot loader", bootloader],
   ["run %post scripts", runPost],
+  ["fill vfat filesystems (mtools)", fillVfat],
   ["relabel (SELinux)", relabel],
   ["record installed packages", recordPackages],
   ["trim free space", trimFilesystems],
@@ -131,7 +146,7 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
     const devices = new Teardown();
     outer.defer("remove unfinished output files", () => unwindOrThrow(files));
     outer.defer("unmount and unmap", () => unwindOrThrow(devices));
-    ctx = { plan, opts, workdir, root: path.join(workdir, "root"), files, devices, disks: {}, mapped: {}, volumes: {}, cancelled: false, warnings: [], manifest: undefined, installed: undefined, report: undefined, published: [], guest: undefined };
+    ctx = { plan, opts, workdir, root: path.join(workdir, "root"), files, devices, disks: {}, mapped: {}, volumes: {}, cancelled: false, warnings: [], manifest: undefined, installed: undefined, report: undefined, published: [], guest: undefined, step: "", mounted: false };
     const steps: { step: string; seconds: number }[] = [];
     for (const [i, [title, step]] of STEPS.entries()) {
       if (ctx.cancelled) throw new KsimageError("the build was interrupted");
@@ -139,6 +154,7 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
       opts.log?.(`[${i + 1}/${STEPS.length}] ${title} (${elapsed} s)`);
       getLogger().info({ step: title }, `step ${i + 1}/${STEPS.length}: ${title}`);
       const t0 = Date.now();
+      ctx.step = title;
       current = `step ${i + 1}/${STEPS.length} (${title})`;
       try {
         await step(ctx);
@@ -148,9 +164,18 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
       }
       steps.push({ step: title, seconds: (Date.now() - t0) / 1000 });
     }
+    // From here the outputs are finished: a reaper must never take them, even if the work directory stays.
+    journal()?.finished();
     const outputs = ctx.report ? ctx.report.files.map((f) => f.path) : plan.outputs.map((o) => o.path);
     opts.log?.(`done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${outputs.join(", ")}`);
     return { outputs, report: ctx.report, warnings: ctx.warnings, steps, workdir, workdirKept: opts.keepWorkdir === true || opts.workdir !== undefined };
+  } catch (error) {
+    // %onerror runs on the host before the teardown, so that it can still look at the mounted tree.
+    if (ctx !== undefined && !ctx.cancelled) {
+      const c = ctx;
+      for (const line of await runOnErrorScripts(plan.ks, { step: c.step, error, ...(opts.logFile ? { logFile: opts.logFile } : {}), ...(c.mounted ? { root: c.root } : {}) })) opts.log?.(line);
+    }
+    throw error;
   } finally {
     const report = await outer.unwind();
     setJournal(undefined);
@@ -169,9 +194,10 @@ async function checkPlanCanBuild(plan: BuildPlan): Promise<void> {
   if (plan.source.kind === "none") {
     throw new PlanError(`nothing to install: ${plan.source.reason}`, undefined, "add %packages, or liveimg --url=file:///path/to/root.tar");
   }
-  if (plan.source.kind === "liveimg" && !isDryRun() && !existsSync(plan.source.path)) {
+  if (plan.source.kind === "liveimg" && !isDryRun()) {
     const pos = { file: plan.kickstart, line: plan.source.line, includeStack: [plan.kickstart] };
-    throw new PlanError(`liveimg --url=${plan.source.url}: ${plan.source.path} does not exist`, pos);
+    if (!existsSync(plan.source.path)) throw new PlanError(`liveimg --url=${plan.source.url}: ${plan.source.path} does not exist`, pos);
+    if (plan.source.checksum !== undefined) await verifyLiveimgChecksum(plan.source.path, plan.source.checksum, pos);
   }
   await checkTools(plan);
 }
@@ -198,10 +224,16 @@ async function makeWorkdir(opts: BuildOptions, outer: Teardown, applianceDir: st
 }
 
 // rm -rf only once nothing is mounted below it, and never across into another filesystem.
+// Tried again after a failure: a work directory left behind would be reaped only by the next build or cleanup.
 async function removeWorkdir(workdir: string): Promise<void> {
-  const mounted = await mountsUnder(workdir);
-  if (mounted.length > 0) throw new KsimageError(`not removing ${workdir}: ${mounted.join(", ")} still mounted`);
-  await run(["rm", "-rf", "--one-file-system", "--", workdir], { reason: "remove the work directory" });
+  await retryUntil(
+    async () => {
+      const mounted = await mountsUnder(workdir);
+      if (mounted.length > 0) throw new KsimageError(`not removing ${workdir}: ${mounted.join(", ")} still mounted`);
+      await run(["rm", "-rf", "--one-file-system", "--", workdir], { reason: "remove the work directory" });
+    },
+    { deadlineMs: 3_000, intervalMs: 500, label: `remove ${workdir}` },
+  );
 }
 
 async function unwindOrThrow(stack: Teardown): Promise<void> {
@@ -247,6 +279,25 @@ async function makeAllFilesystems(ctx: BuildContext): Promise<void> {
 async function mountAll(ctx: BuildContext): Promise<void> {
   if (!isDryRun()) await mkdir(ctx.root, { recursive: true, mode: 0o755 });
   await mountTargets(ctx.plan.layout, ctx.mapped, ctx.root, ctx.devices, ctx.volumes);
+  ctx.mounted = true;
+}
+
+// %pre-install: on the host, with the filesystems mounted at INSTALL_ROOT and nothing installed yet (as Anaconda).
+async function runPreInstall(ctx: BuildContext): Promise<void> {
+  ctx.warnings.push(...(await runPreInstallScripts(ctx.plan.ks, ctx.root, { teardown: ctx.devices })));
+}
+
+// firstboot, skipx/xconfig and %certificate: files and links written from the host, before the boot loader and %post.
+async function configureExtras(ctx: BuildContext): Promise<void> {
+  ctx.warnings.push(...(await configureFirstboot(ctx.plan.ks, ctx.root)), ...(await configureDefaultTarget(ctx.plan.ks, ctx.root)));
+  await configureDefaultDesktop(ctx.plan.ks, ctx.root);
+  await writeCertificates(ctx.plan.ks, ctx.root);
+}
+
+// Every vfat filesystem gets what the tree holds below its mount point, after %post has written there.
+async function fillVfat(ctx: BuildContext): Promise<void> {
+  const rawFiles = Object.fromEntries(Object.entries(ctx.disks).map(([name, f]) => [name, f.path]));
+  ctx.warnings.push(...(await fillVfatFilesystems(vfatTargets(ctx.plan.layout, rawFiles), ctx.root)));
 }
 
 async function runPre(ctx: BuildContext): Promise<void> {
@@ -258,6 +309,7 @@ async function installTree(ctx: BuildContext): Promise<void> {
     await installLiveimg(ctx.plan.source, ctx.root, ctx.workdir, ctx.devices);
     return;
   }
+  if (ctx.plan.packages?.backend === "dnf") await writeDracutLvmConf(ctx.root, ctx.plan.layout);
   if (await restoreCachedTree(ctx.plan.treeCache, ctx.root, (line) => ctx.opts.log?.(line))) return;
   // rpm runs the scriptlets chrooted into the tree, and they need /proc and /dev (dracut, systemctl preset) as in
   // Anaconda; mmdebstrap mounts its own for dpkg's maintainer scripts and wants the tree to itself.
@@ -383,6 +435,8 @@ async function publishOutputs(ctx: BuildContext): Promise<void> {
     const file = ctx.disks[out.disk];
     if (file === undefined) continue;
     if (!isDryRun()) await rename(file.path, out.path);
+    // Until the build is done a published disk is not finished either: a killed build's reaper removes it.
+    journal()?.partial(out.path);
     file.removal.release();
     ctx.published.push(ctx.files.defer(`remove ${out.path}`, () => rm(out.path, { force: true })));
     getLogger().info({ output: out.path }, `wrote ${out.path}`);

@@ -4,17 +4,23 @@ import { PlanError } from "./errors.js";
 import { checkOptionStates } from "./faithful/check.js";
 import { planBootloader } from "./installer/bootloader/plan.js";
 import type { BootloaderPlan, Firmware } from "./installer/bootloader/types.js";
+import { withLvmPackage } from "./installer/lvm-guest.js";
+import { checkAptRepoOptions } from "./installer/apt-repo-options.js";
+import { firstbootPlanWarnings } from "./installer/configure/firstboot.js";
+import { parseLiveimgChecksum } from "./installer/liveimg-checksum.js";
 import { choosePackageSource, type SourceOptions } from "./installer/source.js";
 import { planTreeCache, type TreeCacheChoice, type TreeCachePlan } from "./installer/tree-cache/index.js";
 import type { PackageSource } from "./installer/types.js";
 import type { Kickstart } from "./kickstart/model.js";
 import type { CompressChoice, FormatName, PackageKind } from "./output/index.js";
 import { planLayout, type LayoutOptions } from "./partition/layout.js";
+import { refuseMountsUnderVfat } from "./partition/vfat-fill.js";
+import { refuseUnbuildable } from "./refusals.js";
 import type { LayoutPlan } from "./partition/types.js";
 
 /** Where the installed tree comes from. */
 export type InstallSource =
-  | { kind: "liveimg"; url: string; path: string; format: "tar" | "tar.gz" | "tar.xz" | "tar.zst" | "tar.bz2" | "image"; line: number }
+  | { kind: "liveimg"; url: string; path: string; format: "tar" | "tar.gz" | "tar.xz" | "tar.zst" | "tar.bz2" | "image"; line: number; checksum?: string }
   | { kind: "packages"; backend: PackageSource["backend"] }
   | { kind: "none"; reason: string };
 
@@ -96,17 +102,14 @@ export function liveimgFormat(file: string): Extract<InstallSource, { kind: "liv
 }
 
 function planSource(ks: Kickstart): InstallSource {
-  const live = ks.other.liveimg as { url?: string | null; lineno?: number } | undefined;
+  const live = ks.other.liveimg as { url?: string | null; lineno?: number; checksum?: string | null } | undefined;
   if (live?.url) {
-    if (!live.url.startsWith("file://")) {
-      throw new PlanError(`liveimg --url=${live.url}: only file:// URLs are supported`, {
-        file: ks.file,
-        line: live.lineno ?? 0,
-        includeStack: [ks.file],
-      });
-    }
+    const pos = { file: ks.file, line: live.lineno ?? 0, includeStack: [ks.file] };
+    if (!live.url.startsWith("file://")) throw new PlanError(`liveimg --url=${live.url}: only file:// URLs are supported`, pos);
     const file = decodeURIComponent(live.url.slice("file://".length));
-    return { kind: "liveimg", url: live.url, path: file, format: liveimgFormat(file), line: live.lineno ?? 0 };
+    // --checksum: verified before the build creates anything (build.ts checkPlanCanBuild).
+    const checksum = live.checksum ? { checksum: parseLiveimgChecksum(live.checksum, pos) } : {};
+    return { kind: "liveimg", url: live.url, path: file, format: liveimgFormat(file), line: live.lineno ?? 0, ...checksum };
   }
   return { kind: "none", reason: "no installation source: add %packages (with url/repo, or the host's own package sources) or liveimg --url=file://..." };
 }
@@ -127,7 +130,9 @@ export function buildPlan(ks: Kickstart, opts: PlanOptions = {}): BuildPlan {
   const outdir = path.resolve(opts.outdir ?? ".");
   const applianceDir = path.join(outdir, name);
   const output = { ...DEFAULT_OUTPUT, ...opts.output };
+  refuseUnbuildable(ks);
   const layout = planLayout(ks, { ...opts, memoryMiB: output.memoryMiB, applianceName: name });
+  refuseMountsUnderVfat(layout, ks.file);
   const outputs = layout.disks.map((d) => ({ disk: d.name, format: "raw" as const, path: path.join(applianceDir, `${name}-${d.name}.raw`) }));
   const bootloader = planBootloader(ks, layout, opts.firmware ? { firmware: opts.firmware } : {});
   const treeCache: TreeCachePlan = { status: "off", reason: "no --cache DIR" };
@@ -145,10 +150,18 @@ export function unsignedRepos(packages: PackageSource): string[] {
 /** The whole plan, with the package source and the root-tree cache resolved (the one step that reads repository metadata). */
 export async function planAppliance(ks: Kickstart, opts: PlanOptions = {}): Promise<BuildPlan> {
   const plan = buildPlan(ks, opts);
-  const packages = plan.source.kind === "liveimg" ? null : await choosePackageSource(ks, opts.sources ?? {});
+  const chosen = plan.source.kind === "liveimg" ? null : await choosePackageSource(ks, opts.sources ?? {});
+  const lvm = chosen === null ? null : withLvmPackage(chosen, plan.layout);
+  if (lvm?.warning) plan.layout.warnings.push(lvm.warning);
+  const packages = lvm?.source ?? null;
   // Some options are applied by one backend only (repo --proxy by dnf): check again once it is known.
-  const warnings = packages === null ? plan.warnings : [...checkOptionStates(ks, packages.backend), ...unsignedRepos(packages)];
+  const warnings = [
+    ...(packages === null ? plan.warnings : checkOptionStates(ks, packages.backend)),
+    ...(packages === null ? [] : unsignedRepos(packages)),
+    ...checkAptRepoOptions(ks, packages),
+    ...firstbootPlanWarnings(ks, packages),
+  ];
   const treeCache = await planTreeCache(packages, opts.treeCache ?? "none", plan.layout);
-  if (packages === null) return { ...plan, treeCache };
+  if (packages === null) return { ...plan, treeCache, warnings };
   return { ...plan, packages, treeCache, warnings, source: { kind: "packages", backend: packages.backend } };
 }

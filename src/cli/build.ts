@@ -140,6 +140,7 @@ export async function buildFromFile(file: string, opts: BuildCliOptions, err: (s
   const result = await buildAppliance(plan, {
     tmpdir: opts.tmpdir,
     keepWorkdir: opts.keepWorkdir === true,
+    logFile: logfile,
     ...(opts.cache ? { cacheDir: path.resolve(opts.cache) } : {}),
     log: (line) => say(`${line}\n`),
     onProgress: (p) => progress.packages(p),

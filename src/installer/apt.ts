@@ -4,6 +4,7 @@ import { chmod, mkdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { mountsUnder, unmount } from "../partition/mount.js";
 import { getLogger, isDryRun, run, shellQuote } from "../run/index.js";
+import { aptRepoSettings } from "./apt-repo-options.js";
 import { stopProcessesIn } from "./processes.js";
 import type { AptEntry, AptSource, InstalledPackage, PackageSelection } from "./types.js";
 import type { DnfInstallContext } from "./dnf.js";
@@ -219,7 +220,8 @@ export function parseAptPhase(line: string): string | null {
 export async function installWithApt(source: AptSource, ctx: AptInstallContext): Promise<InstalledPackage[]> {
   const dir = path.join(ctx.workdir, "apt");
   const tmp = path.join(ctx.workdir, "tmp");
-  const aptConf = aptBuildConf(await hostAptOptions(), source.selection);
+  // The kickstart's per-source proxies and certificate checks come after the host's settings, so they win for their hosts.
+  const aptConf = aptBuildConf([...(await hostAptOptions()), ...aptRepoSettings(source.entries)], source.selection);
   const plan: MmdebstrapPlan = {
     source,
     root: ctx.root,

@@ -69,6 +69,8 @@ export interface ScriptRunOptions {
   guest?: GuestSession;
   /** Each output line, e.g. for a progress display; the build log gets them in any case. */
   onOutput?: (line: string, script: Script) => void;
+  /** More environment for scripts run on the host (%onerror gets the log's path). */
+  env?: Record<string, string>;
 }
 
 // Run SCRIPTS in order; a failure is a warning (returned), or a ScriptError with --erroronfail.
@@ -84,6 +86,11 @@ export async function runScripts(scripts: readonly Script[], opts: ScriptRunOpti
 // %pre: on the build host, before the disks are made.
 export function runPreScripts(ks: Kickstart, opts: ScriptRunOptions): Promise<string[]> {
   return runScripts(preScripts(ks), opts);
+}
+
+// %pre-install: on the build host, after the mounts and before the packages, with INSTALL_ROOT (and Anaconda's ANA_INSTALL_PATH) set to ROOT.
+export function runPreInstallScripts(ks: Kickstart, root: string, opts: ScriptRunOptions): Promise<string[]> {
+  return runScripts(scriptsOfType(ks, "pre-install"), { ...opts, root });
 }
 
 // %post: in the GUEST session (or on the host with --nochroot and INSTALL_ROOT=ANA_INSTALL_PATH=its root).
@@ -127,7 +134,8 @@ async function prepare(s: Script, n: number, opts: ScriptRunOptions, hostDir: ()
     return { argv: guestScriptArgs(s.interp, `/tmp/${name}`), exec: (argv, o) => guest.run(argv, o), env: {}, cwd: "/", file: path.join(tmp, name), missing: found ? undefined : "in the guest" };
   }
   const file = path.join(await hostDir(), name);
-  const env: Record<string, string> = opts.root !== undefined && s.type !== "pre" ? nochrootEnv(opts.root) : {};
+  // Host scripts other than %pre (%pre-install, --nochroot %post, %onerror) get the root; %onerror also the log's path.
+  const env: Record<string, string> = { ...opts.env, ...(opts.root !== undefined && s.type !== "pre" ? nochrootEnv(opts.root) : {}) };
   // appliance-creator ran --nochroot scripts from the directory it was started in; never from inside the image.
   const here = process.cwd();
   const inside = opts.root !== undefined && (here === opts.root || here.startsWith(`${opts.root}/`));

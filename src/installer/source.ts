@@ -1,5 +1,6 @@
 // Decide where packages come from and with which backend: url/repo lines (probed), the Debian addon, CLI overrides, or the host's own configuration.
 import os from "node:os";
+import { aptEntryOptions } from "./apt-repo-options.js";
 import { PlanError, type SourcePos } from "../errors.js";
 import type { Kickstart, Packages } from "../kickstart/model.js";
 import { isDebianFamily, readHostConfig, type HostConfig } from "./host-sources.js";
@@ -273,7 +274,7 @@ async function kickstartSource(ctx: Ctx, repos: RpmRepo[]): Promise<PackageSourc
   const backend = ctx.opts.backend ?? [...found][0]!;
   const reason = ctx.opts.backend !== undefined ? `chosen on the command line (--backend ${backend})` : backend === "dnf" ? "the url/repo lines are RPM repositories (repodata/repomd.xml)" : `the url/repo lines are Debian archives (dists/${ctx.suite}/Release)`;
   if (backend === "dnf") return dnfSource(ctx, repos, null, null, reason);
-  const entries = repos.flatMap((r) => (kinds.get(r)?.suites ?? []).map((suite) => ({ uri: r.baseurl!, suite, components: components(ctx) })));
+  const entries = repos.flatMap((r) => (kinds.get(r)?.suites ?? []).map((suite) => ({ uri: r.baseurl!, suite, components: components(ctx), ...aptEntryOptions(r.proxy, r.sslverify) })));
   return aptSource(ctx, entries, reason);
 }
 

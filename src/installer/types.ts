@@ -69,6 +69,10 @@ export interface AptEntry {
   uri: string;
   suite: string;
   components: string[];
+  /** repo/url --proxy of the kickstart line, for the build only (absent when none). */
+  proxy?: string;
+  /** repo/url --noverifyssl: the host's TLS certificate is not checked during the build (absent when checked). */
+  noverifyssl?: true;
 }
 
 /** The apt source: mmdebstrap with a suite, a variant and mirror entries. */

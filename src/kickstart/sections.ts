@@ -149,7 +149,7 @@ const certificateSection: SectionDef = {
       allLines: true,
       line: (text) => body.push(text),
       finalize() {
-        ctx.ks.certificates.push({ lineno: ctx.lineno, filename: ns.filename, dir: ns.dir ?? null, cert: body.join("") });
+        ctx.ks.certificates.push({ file: ctx.file, lineno: ctx.lineno, filename: ns.filename, dir: ns.dir ?? null, cert: body.join("") });
       },
     };
   },

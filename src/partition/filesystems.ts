@@ -15,6 +15,35 @@ interface BtrfsEntry {
   subvol: boolean;
   devices: string[];
   mkfsopts?: string | null;
+  dataLevel?: string | null;
+  metaDataLevel?: string | null;
+  parent?: string | null;
+}
+
+/** The btrfs profiles mkfs.btrfs can make on the one device a ksimage btrfs volume has (raid1 and raid10 need two or more). */
+const ONE_DEVICE_PROFILES = new Set(["single", "raid0"]);
+
+// mkfs.btrfs --data/--metadata words for a volume's --data and --metadata levels; a PlanError for a level one device cannot hold.
+export function btrfsProfileArgs(vol: Pick<BtrfsEntry, "dataLevel" | "metaDataLevel">, refuse: (message: string) => never): string[] {
+  const out: string[] = [];
+  for (const [option, level] of [["--data", vol.dataLevel], ["--metadata", vol.metaDataLevel]] as const) {
+    if (!level) continue;
+    if (!ONE_DEVICE_PROFILES.has(level)) refuse(`btrfs ${option}=${level} needs at least two devices, and ksimage makes btrfs volumes on one device (use single or raid0)`);
+    out.push(option, level);
+  }
+  return out;
+}
+
+// The path of subvolume SV below the top level: its name, under the path of the subvolume --parent names (nesting).
+// --parent may also name the volume itself (as the positional parent does); anything else is refused.
+export function subvolumePath(sv: BtrfsEntry, subvols: readonly BtrfsEntry[], namesVolume: (spec: string) => boolean, refuse: (line: number, message: string) => never, seen: BtrfsEntry[] = []): string {
+  const name = sv.name ?? sv.mountpoint.replace(/^\//, "");
+  const parent = sv.parent ?? "";
+  if (parent === "" || namesVolume(parent)) return name;
+  const outer = subvols.find((o) => o !== sv && (o.name === parent || o.mountpoint === parent));
+  if (outer === undefined) refuse(sv.lineno, `btrfs subvolume ${name}: --parent=${parent} names neither a btrfs volume nor a subvolume`);
+  if (seen.includes(outer)) refuse(sv.lineno, `btrfs subvolume ${name}: --parent=${parent} makes a loop of parents`);
+  return `${subvolumePath(outer, subvols, namesVolume, refuse, [...seen, sv])}/${name}`;
 }
 
 /** A UUID: random, or derived from the seed and a stable key so SOURCE_DATE_EPOCH builds repeat. */
@@ -69,19 +98,21 @@ export function planFilesystems(ks: Kickstart, disks: DiskPlan[], seed: string |
       const key = `${disk.name}:${part.number}`;
       let label = kp?.label ?? null;
       let mkfs = kp?.mkfsoptions ?? null;
+      let profiles: string[] = [];
       if (part.role === "btrfs-member") {
         const vol = volumes.find((v) => v.devices.includes(part.ksName));
         if (!vol) fail(ks, part.source?.lineno ?? 0, `${part.ksName} is not used by any btrfs volume (add: btrfs none --label=NAME ${part.ksName})`);
         if (vol.devices.length > 1) fail(ks, vol.lineno, "btrfs volumes on several devices are not supported by ksimage yet");
         label = vol.label ?? label;
         mkfs = vol.mkfsopts ?? mkfs;
+        profiles = btrfsProfileArgs(vol, (message) => fail(ks, vol.lineno, message));
         if (vol.mountpoint && vol.mountpoint !== "none") part.mountpoint = vol.mountpoint;
       }
       const fs: FilesystemPlan = {
         fstype,
         uuid: fstype === "vfat" ? planVolumeId(seed, key) : planUuid(seed, key),
         label,
-        mkfsOptions: mkfs ? shlexSplit(mkfs) : [],
+        mkfsOptions: [...profiles, ...(mkfs ? shlexSplit(mkfs) : [])],
         fsoptions: kp?.fsoptions ?? DEFAULT_OPTIONS[fstype],
         subvolumes: [],
       };
@@ -90,13 +121,18 @@ export function planFilesystems(ks: Kickstart, disks: DiskPlan[], seed: string |
     }
   }
 
+  const volumeOf = (spec: string) => volumes.find((v) => (spec.startsWith("LABEL=") ? v.label === spec.slice(6) : v.name === spec || v.mountpoint === spec || v.devices.includes(spec)));
   for (const sv of subvols) {
     const dev = sv.devices[0] ?? "";
-    const vol = volumes.find((v) => (dev.startsWith("LABEL=") ? v.label === dev.slice(6) : v.name === dev || v.mountpoint === dev || v.devices.includes(dev)));
+    const vol = volumeOf(dev);
     const member = vol ? byKsName.get(vol.devices[0] ?? "") : undefined;
     if (!member?.part.filesystem) fail(ks, sv.lineno, `btrfs subvolume ${sv.name ?? sv.mountpoint}: no btrfs volume "${dev}" is defined`);
-    member.part.filesystem.subvolumes.push({ name: sv.name ?? sv.mountpoint.replace(/^\//, "") ?? "root", mountpoint: sv.mountpoint });
+    const inVolume = subvols.filter((o) => volumeOf(o.devices[0] ?? "") === vol);
+    const name = subvolumePath(sv, inVolume, (spec) => volumeOf(spec) === vol, (line, message) => fail(ks, line, message));
+    member.part.filesystem.subvolumes.push({ name, mountpoint: sv.mountpoint });
   }
+  // A nested subvolume is created inside its parent: parents first.
+  for (const disk of disks) for (const part of disk.partitions) part.filesystem?.subvolumes.sort((a, b) => a.name.split("/").length - b.name.split("/").length);
 
   const mounts: (MountPlan & { order: number })[] = [];
   const fstab: string[] = [];

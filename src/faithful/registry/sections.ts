@@ -6,8 +6,10 @@ const DNF_UNIT = "tests/unit/installer/dnf.test.ts";
 const DNF = "tests/integration/installer/dnf.test.ts";
 const APT = "tests/unit/installer/apt.test.ts";
 const FAITH = "tests/unit/faithful/applied.test.ts";
+const FEATURES = "tests/integration/build/kickstart-features.test.ts";
+const PRE_INSTALL = "%pre-install sees the mounted, empty root; certificate, firstboot --reconfig, graphical target; vfat /data holds the files of %post";
+const ONERROR = "a failing %post --erroronfail runs %onerror on the host, with the log and the mounted tree, and leaves nothing behind";
 
-const NOT_RUN = (what: string) => refused(`${what} scripts are not run by ksimage yet: move the script to %pre or %post`);
 const scriptOptions = (state: OptionState) => ({ "--erroronfail": state, "--interpreter": state, "--log": state });
 const APT_NO = (what: string) => refused(`${what} is not applied by the Debian path (apt): there is no such setting for mmdebstrap`);
 
@@ -20,7 +22,15 @@ export const sectionStates: Registry = {
       "--log": applied(SCRIPTS, "--interpreter, in kickstart order, --log inside the guest and on the host"),
     },
   },
-  "%pre-install": { command: NOT_RUN("%pre-install"), options: scriptOptions(NOT_RUN("%pre-install")) },
+  "%pre-install": {
+    command: applied(FEATURES, PRE_INSTALL),
+    // The same script runner as %pre: what its tests show holds here.
+    options: {
+      "--erroronfail": applied(SCRIPTS, "fails with a ScriptError, stops the scripts and leaves no script file"),
+      "--interpreter": applied(SCRIPTS, "--interpreter, in kickstart order, --log inside the guest and on the host"),
+      "--log": applied(SCRIPTS, "--interpreter, in kickstart order, --log inside the guest and on the host"),
+    },
+  },
   "%post": {
     command: applied(SCRIPTS, "runs in the guest through chroot"),
     options: {
@@ -30,7 +40,14 @@ export const sectionStates: Registry = {
       "--nochroot": applied(SCRIPTS, "--nochroot runs on the host with INSTALL_ROOT and ANA_INSTALL_PATH, outside the root"),
     },
   },
-  "%onerror": { command: NOT_RUN("%onerror"), options: scriptOptions(NOT_RUN("%onerror")) },
+  "%onerror": {
+    command: applied(FEATURES, ONERROR),
+    options: {
+      "--erroronfail": warned("%onerror runs once the build has already failed: a failing %onerror script is logged, and the build's own error is reported"),
+      "--interpreter": applied(SCRIPTS, "--interpreter, in kickstart order, --log inside the guest and on the host"),
+      "--log": applied(SCRIPTS, "--interpreter, in kickstart order, --log inside the guest and on the host"),
+    },
+  },
   "%traceback": {
     command: warned("%traceback runs when the installer crashes; an image build has no installer (a failed build runs %onerror)"),
     options: scriptOptions(warned("%traceback runs when the installer crashes; an image build has no installer (a failed build runs %onerror)")),
@@ -40,7 +57,7 @@ export const sectionStates: Registry = {
     options: {
       "--excludedocs": applied(DNF, "groups, environment, @core, excludes, --excludedocs, --instLangs, --excludeWeakdeps, repo --install"),
       "--ignoremissing": perBackend(applied(DNF, "--ignoremissing skips an unknown package instead of failing"), { apt: APT_NO("%packages --ignoremissing") }),
-      "--default": refused("%packages --default (the repositories' default package set) is not computed by ksimage: list the packages or @groups"),
+      "--default": refused("%packages --default asks for the installer's default package set (its product configuration), which an image build has no equivalent of: list the packages or @groups (on Debian, choose a variant with %addon org_ksimage_debian)"),
       "--instLangs": applied(DNF, "groups, environment, @core, excludes, --excludedocs, --instLangs, --excludeWeakdeps, repo --install"),
       "--multilib": perBackend(applied(DNF_UNIT, "every %packages option, excludes as --exclude, keys -> signatures checked, cache kept"), { apt: APT_NO("%packages --multilib") }),
       "--nocore": perBackend(applied(DNF, "defaults: docs, all languages and weak deps installed; --nocore; --nodefaults and --optional groups"), {
@@ -64,11 +81,8 @@ export const sectionStates: Registry = {
   },
   "%anaconda": { command: warned("%anaconda configures the installer's own interface; an image build has no installer"), options: {} },
   "%certificate": {
-    command: refused("%certificate is not written into the image by ksimage yet: install the certificate in %post"),
-    options: {
-      "--filename": refused("%certificate is not written into the image by ksimage yet: install the certificate in %post"),
-      "--dir": refused("%certificate is not written into the image by ksimage yet: install the certificate in %post"),
-    },
+    command: applied(FEATURES, PRE_INSTALL),
+    options: { "--filename": applied(FEATURES, PRE_INSTALL), "--dir": applied(FEATURES, PRE_INSTALL) },
   },
   "%include": { command: applied("tests/unit/kickstart/parser.test.ts", "follows nested includes relative to the including file, in commands, %packages and %post bodies"), options: {} },
   "%ksappend": { command: refused("%ksappend is not followed by ksimage: flatten the kickstart first (ksflatten)"), options: {} },

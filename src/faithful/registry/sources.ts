@@ -12,6 +12,11 @@ const OTHER_SOURCE = (what: string) => refused(`installing from ${what} is not s
 /** The dnf proof for a repository option, and its state on the Debian path. */
 const dnfOnly = (title: string, what: string) => perBackend(applied(FAITH, title), { apt: APT_REPO(what) });
 const REPO_TITLE = "repo options become a dnf repository section";
+const FEATURES_UNIT = "tests/unit/installer/kickstart-features.test.ts";
+const APT_SETTINGS = "--proxy and --noverifyssl become apt settings scoped to the source's host";
+/** A repository option dnf applies and the Debian path applies as a build-time apt setting. */
+const bothBackends = (title: string) => perBackend(applied(FAITH, title), { apt: applied(FEATURES_UNIT, APT_SETTINGS) });
+const APT_FILTER = (option: string) => refused(`repo ${option}: apt has no per-source package filter, so ksimage cannot install only some packages from one Debian source; list exclusions as -package lines in %packages`);
 
 export const sourceStates: Registry = {
   network: {
@@ -48,7 +53,7 @@ export const sourceStates: Registry = {
       "--bridgeslaves": refused(`bridges ${NET_KIND}`),
       "--bridgeopts": refused(`bridges ${NET_KIND}`),
       "--no-activate": warned(`--no-activate ${INSTALLER}`),
-      "--bindto": refused(`binding a connection to a MAC address (--bindto) ${NET_KIND}`),
+      "--bindto": applied(NET, "--bindto=mac with --device=MAC binds the connection to that address"),
       "--ipv4-dns-search": applied(FAITH, "network DNS search domains and --ipv4-ignore-auto-dns"),
       "--ipv6-dns-search": applied(FAITH, "network DNS search domains and --ipv4-ignore-auto-dns"),
       "--ipv4-ignore-auto-dns": applied(FAITH, "network DNS search domains and --ipv4-ignore-auto-dns"),
@@ -61,11 +66,11 @@ export const sourceStates: Registry = {
       "--name": applied(FAITH, REPO_TITLE),
       "--baseurl": applied(FAITH, REPO_TITLE),
       "--mirrorlist": dnfOnly(REPO_TITLE, "repo --mirrorlist"),
-      "--cost": dnfOnly(REPO_TITLE, "repo --cost"),
-      "--excludepkgs": dnfOnly(REPO_TITLE, "repo --excludepkgs"),
-      "--includepkgs": dnfOnly(REPO_TITLE, "repo --includepkgs"),
-      "--proxy": dnfOnly(REPO_TITLE, "repo --proxy"),
-      "--noverifyssl": dnfOnly(REPO_TITLE, "repo --noverifyssl"),
+      "--cost": perBackend(applied(FAITH, REPO_TITLE), { apt: warned("repo --cost only chooses among identical copies of a package; apt has no such setting, and the image is the same without it") }),
+      "--excludepkgs": perBackend(applied(FAITH, REPO_TITLE), { apt: APT_FILTER("--excludepkgs") }),
+      "--includepkgs": perBackend(applied(FAITH, REPO_TITLE), { apt: APT_FILTER("--includepkgs") }),
+      "--proxy": bothBackends(REPO_TITLE),
+      "--noverifyssl": bothBackends(REPO_TITLE),
       "--install": perBackend(applied("tests/integration/installer/dnf.test.ts", "groups, environment, @core, excludes, --excludedocs, --instLangs, --excludeWeakdeps, repo --install"), { apt: APT_REPO("repo --install") }),
       "--metalink": dnfOnly(REPO_TITLE, "repo --metalink"),
       "--sslcacert": dnfOnly(REPO_TITLE, "repo --sslcacert"),
@@ -77,8 +82,10 @@ export const sourceStates: Registry = {
     command: applied(FAITH, "url options become the ks-url repository"),
     options: {
       "--url": applied(FAITH, "url options become the ks-url repository"),
+      "--proxy": bothBackends("url options become the ks-url repository"),
+      "--noverifyssl": bothBackends("url options become the ks-url repository"),
       ...Object.fromEntries(
-        ["--proxy", "--noverifyssl", "--mirrorlist", "--metalink", "--sslcacert", "--sslclientcert", "--sslclientkey"].map((k) => [
+        ["--mirrorlist", "--metalink", "--sslcacert", "--sslclientcert", "--sslclientkey"].map((k) => [
           k,
           perBackend(applied(FAITH, "url options become the ks-url repository"), { apt: APT_REPO(`url ${k}`) }),
         ]),
@@ -91,7 +98,7 @@ export const sourceStates: Registry = {
       "--url": applied("tests/integration/installer/liveimg-image.test.ts", "copies the image's tree into the root and leaves no mount or loop device"),
       "--proxy": warned("liveimg reads only file:// URLs, which no proxy serves"),
       "--noverifyssl": warned("liveimg reads only file:// URLs: there is no TLS to verify"),
-      "--checksum": refused("liveimg --checksum is not verified by ksimage yet: check the file before the build"),
+      "--checksum": applied("tests/integration/build/kickstart-features.test.ts", "liveimg --checksum that does not match: refused before any file is created"),
     },
   },
   cdrom: { command: OTHER_SOURCE("a CD-ROM"), options: {} },

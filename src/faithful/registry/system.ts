@@ -1,5 +1,5 @@
 // Option states of the commands that configure the installed system: accounts, locale, time, security, services, X.
-import { applied, refused, warned, type OptionState, type Registry } from "../types.js";
+import { applied, perBackend, refused, warned, type OptionState, type Registry } from "../types.js";
 
 const CONF = "tests/integration/installer/configure.test.ts";
 const ACCOUNTS = "tests/unit/installer/configure/accounts.test.ts";
@@ -9,6 +9,11 @@ const FAITH = "tests/unit/faithful/applied.test.ts";
 
 const INSTALLER_ONLY = "only changes how the installer runs; an image build has no installer session";
 const all = (keys: string[], s: OptionState) => Object.fromEntries(keys.map((k) => [k, s]));
+
+const FEATURES = "tests/integration/build/kickstart-features.test.ts";
+const PRE_INSTALL = "%pre-install sees the mounted, empty root; certificate, firstboot --reconfig, graphical target; vfat /data holds the files of %post";
+const FIRSTBOOT_OFF = "masks initial-setup and points default.target at multi-user.target; --enable without the unit is a warning";
+const NO_INITIAL_SETUP = (option: string) => warned(`firstboot ${option}: Debian has no initial-setup (no initial-setup.service), so nothing runs at first boot`);
 
 export const systemStates: Registry = {
   rootpw: {
@@ -104,18 +109,25 @@ export const systemStates: Registry = {
   realm: { command: refused("realm join needs the domain at install time; ksimage does not join realms: join on first boot"), options: { "<args>": refused("realm join needs the domain at install time; ksimage does not join realms: join on first boot") } },
   eula: { command: warned(`eula answers the installer's licence screen; it ${INSTALLER_ONLY}`), options: { "--agreed": warned(`eula answers the installer's licence screen; it ${INSTALLER_ONLY}`) } },
   firstboot: {
-    command: refused("firstboot (the initial-setup units) is not applied by ksimage yet: enable or mask initial-setup in %post"),
-    options: all(["--disable", "--enable", "--reconfig"], refused("firstboot (the initial-setup units) is not applied by ksimage yet: enable or mask initial-setup in %post")),
+    command: applied(FEATURES, FIRSTBOOT_OFF),
+    options: {
+      "--disable": applied(FEATURES, FIRSTBOOT_OFF),
+      "--enable": perBackend(applied(FEATURES, FIRSTBOOT_OFF), { apt: NO_INITIAL_SETUP("--enable") }),
+      "--reconfig": perBackend(applied(FEATURES, PRE_INSTALL), { apt: NO_INITIAL_SETUP("--reconfig") }),
+    },
   },
   reboot: {
     command: warned(`reboot, poweroff, halt and shutdown say what the installer does when it finishes; it ${INSTALLER_ONLY}`),
     options: all(["--eject", "--kexec"], warned(`reboot, poweroff, halt and shutdown say what the installer does when it finishes; it ${INSTALLER_ONLY}`)),
   },
   displaymode: { command: warned(`text, graphical and cmdline choose the installer's interface; it ${INSTALLER_ONLY}`), options: { "--non-interactive": warned(`the installer's interface ${INSTALLER_ONLY}`) } },
-  skipx: { command: refused("skipx (the default systemd target) is not applied by ksimage yet: set the target in %post"), options: {} },
+  skipx: { command: applied(FEATURES, FIRSTBOOT_OFF), options: {} },
   xconfig: {
-    command: refused("xconfig (the default systemd target, the desktop) is not applied by ksimage yet: set them in %post"),
-    options: all(["--defaultdesktop", "--startxonboot"], refused("xconfig (the default systemd target, the desktop) is not applied by ksimage yet: set them in %post")),
+    command: applied(FEATURES, PRE_INSTALL),
+    options: {
+      "--defaultdesktop": perBackend(applied(FEATURES, FIRSTBOOT_OFF), { apt: warned("xconfig --defaultdesktop writes /etc/sysconfig/desktop, which Debian does not read") }),
+      "--startxonboot": applied(FEATURES, PRE_INSTALL),
+    },
   },
   logging: { command: warned(`logging sends the installer's log; it ${INSTALLER_ONLY}`), options: all(["--host", "--port"], warned(`logging sends the installer's log; it ${INSTALLER_ONLY}`)) },
   mediacheck: { command: warned(`mediacheck checks the installer's media; it ${INSTALLER_ONLY}`), options: {} },

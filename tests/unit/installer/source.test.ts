@@ -83,6 +83,11 @@ describe("backend detection from url/repo lines", () => {
     expect((await choose(`url --url=${http}/deb\n${ADDON}%packages\nless\n%end`))?.backend).toBe("apt");
   });
 
+  it("a Debian repo's --proxy and --noverifyssl stay with its entries (for the build's apt settings)", async () => {
+    const s = await choose(`repo --name=d --baseurl=${http}/deb --proxy=proxy.example:3128 --noverifyssl\n${ADDON}%packages\nless\n%end`);
+    expect(s?.backend === "apt" && s.entries).toEqual([{ uri: `${http}/deb`, suite: "bookworm", components: ["main", "contrib"], proxy: "proxy.example:3128", noverifyssl: true }]);
+  });
+
   it("http(s): redirects are followed", async () => {
     expect((await choose(`url --url=${http}/moved/deb\n${ADDON}%packages\nless\n%end`))?.backend).toBe("apt");
   });

@@ -63,6 +63,13 @@ describe("networkIfaces", () => {
     ]);
   });
 
+  it("--bindto=mac with --device=MAC binds the connection to that address", () => {
+    const { ifaces: found } = ifaces("network --device=52:54:00:AB:CD:EF --bootproto=dhcp --bindto=mac");
+    expect(found.map((f) => f.match)).toEqual([{ kind: "mac", mac: "52:54:00:ab:cd:ef" }]);
+    expect(keyfileText(found[0]!)).toContain("mac-address=52:54:00:AB:CD:EF");
+    expect(networkdText(found[0]!)).toContain("[Match]\nMACAddress=52:54:00:ab:cd:ef");
+  });
+
   it("a hostname-only line configures no device", () => {
     const ks = parseOk("network --hostname=only\nnetwork --hostname=last --device=eth0");
     expect(ks.network.map(isHostnameOnly)).toEqual([true, false]);
