@@ -152,6 +152,14 @@ export function buildPlan(ks: Kickstart, opts: PlanOptions = {}): BuildPlan {
   return { name, kickstart: ks.file, ks, outdir, applianceDir, layout, source: planSource(ks), packages: null, bootloader, treeCache, outputs, output, live, warnings, epoch };
 }
 
+/** The one warning about dnf repositories whose signatures are not checked (no --gpgkey), naming each. */
+export function unsignedRepos(packages: PackageSource): string[] {
+  if (packages.backend !== "dnf") return [];
+  const unchecked = packages.repos.filter((r) => r.gpgkeys.length === 0).map((r) => r.id);
+  if (unchecked.length === 0) return [];
+  return [`package signatures are not checked for ${unchecked.map((id) => `repository ${id}`).join(", ")}: dnf installs from them with --nogpgcheck (give --gpgkey FILE to check them)`];
+}
+
 /** The whole plan, with the package source and the root-tree cache resolved (the one step that reads repository metadata). */
 export async function planAppliance(ks: Kickstart, opts: PlanOptions = {}): Promise<BuildPlan> {
   const plan = buildPlan(ks, opts);
@@ -169,7 +177,12 @@ export async function planAppliance(ks: Kickstart, opts: PlanOptions = {}): Prom
     }
   }
   // Some options are applied by one backend only (repo --proxy by dnf): check again once it is known.
-  const warnings = [...(packages === null ? plan.warnings : checkOptionStates(ks, packages.backend)), ...checkAptRepoOptions(ks, packages), ...firstbootPlanWarnings(ks, packages)];
+  const warnings = [
+    ...(packages === null ? plan.warnings : checkOptionStates(ks, packages.backend)),
+    ...(packages === null ? [] : unsignedRepos(packages)),
+    ...checkAptRepoOptions(ks, packages),
+    ...firstbootPlanWarnings(ks, packages),
+  ];
   const treeCache = await planTreeCache(packages, opts.treeCache ?? "none", plan.layout);
   if (packages === null) return { ...plan, treeCache, warnings };
   return { ...plan, packages, treeCache, warnings, source: { kind: "packages", backend: packages.backend } };

@@ -205,6 +205,7 @@ export function registerBuild(program: Command): void {
     .option("-q, --quiet", "no progress on stderr")
     .option("--lenient", "accept commands removed from kickstart with a warning")
     .option("--source-date-epoch <seconds>", "build reproducibly with this clock: the same kickstart and package versions give the same bytes (default: $SOURCE_DATE_EPOCH)")
+    .option("--gpgkey <file>", "check the signatures of the kickstart's RPM repositories with this key (repeatable; without it dnf installs them unchecked, and the build says so)", collect)
     .addHelpText(
       "after",
       "\nExamples:\n  ksimage build examples/debian-minimal.ks --outdir out -f qcow2 --boot-test\n  ksimage build appliance.ks -o out -f qcow2 -f vmdk --disk-size sda=4G --json\n  ksimage build examples/debian-live.ks --outdir out -f iso --boot-test\n(as root; from another account, through sudo)",

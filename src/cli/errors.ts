@@ -19,6 +19,23 @@ export function isDiskFull(e: unknown): boolean {
   return (e as NodeJS.ErrnoException).code === "ENOSPC" || NO_SPACE.test(e.message);
 }
 
+/** Errors whose cause is the build host (its disks, permissions, paths), not ksimage: never called a bug. */
+const ENVIRONMENT: Record<string, string> = {
+  ENOSPC: "the disk is full",
+  EFBIG: "the file is larger than the filesystem holding it allows",
+  ENOTDIR: "a path goes through a file where a directory was expected",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "the filesystem is read-only",
+  EDQUOT: "the disk quota is exceeded",
+};
+
+// Why E happened when the environment caused it (an errno above), else undefined.
+export function environmentCause(e: unknown): string | undefined {
+  const code = e instanceof Error ? (e as NodeJS.ErrnoException).code : undefined;
+  return code === undefined ? undefined : ENVIRONMENT[code];
+}
+
 // The first line and the context lines of E (without the hint).
 function describe(e: unknown): { head: string; context: string[]; code: number } {
   if (e instanceof UsageError) return { head: `ksimage: ${e.message}`, context: [], code: EXIT_USAGE };
@@ -32,6 +49,8 @@ function describe(e: unknown): { head: string; context: string[]; code: number }
     return { head: `ksimage: internal error: ${e.message}`, context: ["  This is a bug in ksimage: please report it with the command line and the log file."], code: EXIT_FAILED };
   }
   if (e instanceof KsimageError) return { head: `ksimage: ${e.message}`, context: [], code: EXIT_FAILED };
+  const env = environmentCause(e);
+  if (env !== undefined) return { head: `ksimage: ${env}: ${e instanceof Error ? e.message : String(e)}`, context: [], code: EXIT_FAILED };
   const message = e instanceof Error ? e.message : String(e);
   return { head: `ksimage: unexpected error: ${message}`, context: ["  This is a bug in ksimage: please report it (run with --debug for the stack)."], code: EXIT_FAILED };
 }

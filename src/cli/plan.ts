@@ -1,5 +1,8 @@
 // `ksimage plan KS`: print the build plan (disks, partitions in sectors, filesystems, fstab) without root.
+import { statSync } from "node:fs";
+import path from "node:path";
 import type { Command } from "commander";
+import { UsageError } from "../errors.js";
 import { buildAppliance } from "../build.js";
 import { parseKickstart } from "../kickstart/parser.js";
 import { recordCommands, redact } from "../run/index.js";
@@ -22,10 +25,28 @@ export interface PlanCliOptions {
   lenient?: boolean;
   /** --source-date-epoch N (else SOURCE_DATE_EPOCH): a reproducible build. */
   sourceDateEpoch?: string;
+  /** --gpgkey FILE (repeatable): check the signatures of the kickstart's repositories with these keys. */
+  gpgkey?: string[];
+}
+
+/** The dnf key URLs of --gpgkey files; a file that is not there is a usage error. */
+export function gpgKeyUrls(files: readonly string[] | undefined): string[] {
+  return (files ?? []).map((f) => {
+    const abs = path.resolve(f);
+    let ok = false;
+    try {
+      ok = statSync(abs).isFile();
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new UsageError(`--gpgkey ${f}: no such file`);
+    return `file://${abs}`;
+  });
 }
 
 /** Parse the kickstart and plan the build; throws KickstartError/PlanError for bad input. */
 export async function planFromFile(file: string, opts: PlanCliOptions, extra: Pick<PlanOptions, "output" | "sources" | "firmware" | "treeCache" | "live"> = {}): Promise<BuildPlan> {
+  checkOutdir(opts.outdir);
   const r = parseKickstart(file, { lenient: opts.lenient ?? false });
   if (r.error || !r.ks) throw r.error ?? new Error("parse failed");
   for (const d of r.diagnostics) if (d.severity === "warning") process.stderr.write(`${d.file}:${d.line}: warning: ${d.message}\n`);
@@ -33,14 +54,35 @@ export async function planFromFile(file: string, opts: PlanCliOptions, extra: Pi
   // The tools the build runs (mmdebstrap, mkinitramfs, mtools, Python) read the same clock from the environment.
   if (epoch !== undefined) process.env.SOURCE_DATE_EPOCH = String(epoch);
   const seed = epoch === undefined ? undefined : String(epoch);
+  const gpgKeys = gpgKeyUrls(opts.gpgkey);
   return planAppliance(r.ks, {
     ...extra,
+    ...(gpgKeys.length > 0 ? { sources: { ...extra.sources, gpgKeys } } : {}),
     ...(opts.name ? { name: opts.name } : {}),
     ...(opts.outdir ? { outdir: opts.outdir } : {}),
     diskSizes: parseDiskSizes(opts.diskSize),
     diskLabels: parseDiskLabels(opts.disklabel),
     ...(seed ? { seed } : {}),
   });
+}
+
+/** -o must name a directory (or a path to make one at): a file there, or on the way there, is a usage error. */
+export function checkOutdir(outdir: string | undefined): void {
+  if (outdir === undefined) return;
+  let p = path.resolve(outdir);
+  for (;;) {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      const up = path.dirname(p);
+      if (up === p) return;
+      p = up;
+      continue;
+    }
+    if (st.isDirectory()) return;
+    throw new UsageError(p === path.resolve(outdir) ? `-o/--outdir ${outdir} is a file, not a directory` : `-o/--outdir ${outdir}: ${p} is a file, not a directory`);
+  }
 }
 
 const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(bytes % 2 ** 20 ? 1 : 0)} MiB`;
@@ -142,6 +184,7 @@ export function registerPlan(program: Command): void {
     .option("--commands", "also list every command the build would run, in order (a dry run: nothing is touched)")
     .option("--lenient", "accept commands removed from kickstart with a warning")
     .option("--source-date-epoch <seconds>", "plan a reproducible build with this clock (default: $SOURCE_DATE_EPOCH)")
+    .option("--gpgkey <file>", "check the signatures of the kickstart's RPM repositories with this key (repeatable)", collect)
     .addHelpText("after", "\nExamples:\n  ksimage plan examples/debian-minimal.ks\n  ksimage plan --commands examples/debian-minimal.ks\n  ksimage plan -f iso examples/debian-live.ks\n  ksimage plan --json --disk-size sda=8G examples/two-disks.ks | jq '.layout.disks[0]'")
     .action(async (file: string, opts: PlanCliOptions & LiveCliOptions & { json?: boolean; commands?: boolean; cache?: string | false }) => {
       const live = liveOptions(opts);

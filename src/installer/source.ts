@@ -293,7 +293,9 @@ function unknownRepository(ctx: Ctx, repo: RpmRepo, base: string, error: string 
   return new PlanError(
     `cannot tell what ${urlsOf(repo)} is: no repodata/repomd.xml and ${apt} at ${base}${why}`,
     repoPos(ctx.ks, repo),
-    ctx.suite === null ? `for a Debian archive add %addon ${DEBIAN_ADDON} --suite=<codename>; or choose with --backend` : "check the URL, or choose with --backend",
+    ctx.suite === null
+      ? `for a Debian archive add %addon ${DEBIAN_ADDON} --suite=<codename>; an RPM repository has repodata/repomd.xml under its URL`
+      : "check the URL: an RPM repository has repodata/repomd.xml under it, a Debian archive dists/<suite>/Release",
   );
 }
 

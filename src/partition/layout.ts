@@ -122,6 +122,14 @@ function layoutDisk(ks: Kickstart, name: string, label: LabelType, reqs: Request
       fail(ks, culprit.p, `partition ${culprit.p.mountpoint} does not fit on disk ${name}: the partitions need ${minMiB} MiB, the disk has ${diskMiB} MiB`);
     }
   }
+  // An msdos label addresses sectors with 32 bits: nothing may end beyond 2 TiB.
+  const MSDOS_LIMIT_MIB = (2 ** 32 * SECTOR) / MiB;
+  if (label === "msdos" && minMiB > MSDOS_LIMIT_MIB) {
+    fail(ks, reqs[0]!.p, `disk ${name}: its partitions need ${minMiB} MiB, but an msdos label can address only ${MSDOS_LIMIT_MIB} MiB (2 TiB)`, "use clearpart --disklabel=gpt (or --disklabel " + name + "=gpt)");
+  }
+  if (label === "msdos" && diskMiB > MSDOS_LIMIT_MIB) {
+    fail(ks, undefined, `disk ${name}: ${diskMiB} MiB is more than an msdos label can address (${MSDOS_LIMIT_MIB} MiB, 2 TiB)`, "use clearpart --disklabel=gpt, or a smaller --disk-size");
+  }
   const ordered = [...primaries, ...logicals];
   const sizes = growSizes(ordered.map((r) => ({ baseMiB: r.baseMiB, maxMiB: r.maxMiB, grow: r.p.grow })), diskMiB - minMiB);
   ordered.forEach((r, i) => (r.sizeMiB = sizes[i]!));
@@ -214,6 +222,17 @@ function checkRoot(ks: Kickstart): void {
     const prev = seen.get(p.mountpoint);
     if (prev) fail(ks, p, `mount point ${p.mountpoint} is used twice (also on line ${prev.lineno})`);
     seen.set(p.mountpoint, p);
+  }
+  // btrfs volumes and subvolumes claim mount points too: `part /` and `btrfs / --subvol` would be two lines for / in fstab.
+  const btrfsList = (ks.other.btrfs as { btrfsList?: { mountpoint?: string; lineno: number; file?: string }[] } | undefined)?.btrfsList ?? [];
+  const btrfsAt = new Map<string, number>();
+  for (const b of btrfsList) {
+    if (!b.mountpoint?.startsWith("/")) continue;
+    const twin = btrfsAt.get(b.mountpoint);
+    if (twin !== undefined) fail(ks, { file: b.file ?? ks.file, lineno: b.lineno }, `two filesystems at ${b.mountpoint}: btrfs lines ${twin} and ${b.lineno} both mount there`);
+    btrfsAt.set(b.mountpoint, b.lineno);
+    const prev = seen.get(b.mountpoint);
+    if (prev) fail(ks, { file: b.file ?? ks.file, lineno: b.lineno }, `two filesystems at ${b.mountpoint}: this btrfs line and the part line ${prev.lineno} both mount there`);
   }
   if (ks.partitions.length === 0) fail(ks, undefined, "the kickstart has no part lines: ksimage needs at least a / partition", "add e.g. part / --fstype=ext4 --size=2048");
   if (roots.length === 0 && !lvRoot && !btrfsRoot) fail(ks, ks.partitions[0], "no partition is mounted at /", "add e.g. part / --fstype=ext4 --size=2048");

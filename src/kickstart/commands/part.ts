@@ -3,12 +3,12 @@ import { ksQuote, type CommandContext, type CommandDef } from "../command.js";
 import { MiB, type Partition } from "../model.js";
 import type { OptionSpec } from "../options.js";
 
-import { seenBefore, writeArgs, luksOptions, checkFormatOptions, type ArgSpec } from "./shared.js";
+import { seenBefore, writeArgs, luksOptions, checkFormatOptions, normMountpoint, type ArgSpec } from "./shared.js";
 
 const stripDev = (v: string): string => (v.startsWith("/dev/") ? v.slice(5) : v);
 
 const options: OptionSpec[] = [
-  { names: [], dest: "mntpoint", nargs: 1, description: "mount point: /path, swap, biosboot, prepboot, raid.<id>, pv.<id>, btrfs.<id> or none" },
+  { names: [], dest: "mntpoint", nargs: 1, type: normMountpoint, description: "mount point: /path, swap, biosboot, prepboot, raid.<id>, pv.<id>, btrfs.<id> or none" },
   { names: ["--asprimary"], dest: "primOnly", action: "store_true", description: "force a primary partition (MBR only)" },
   { names: ["--fstype", "--type"], dest: "fstype", description: "filesystem type (ext4, xfs, btrfs, swap, vfat, efi, biosboot, ...)" },
   { names: ["--grow"], dest: "grow", action: "store_true", description: "grow to fill free space, up to --maxsize" },
