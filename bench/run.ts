@@ -1,5 +1,6 @@
 // npm run bench: build examples/debian-minimal.ks cold, warm, and warm after a %post change, time the physical floor
 // (mmdebstrap of the same packages into a tarball + qemu-img convert) in the same run, and judge the issue's targets.
+// The live ISO of examples/debian-live.ks is timed the same way (bench/live.ts); --no-live leaves it out.
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -8,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { pickHostAptOptions, sourceLine } from "../src/installer/apt.js";
 import type { BuildPlan } from "../src/plan.js";
 import { run } from "../src/run/index.js";
+import { benchLive, type LiveBench } from "./live.js";
 import { loadAverage, measure, mib, type Measured } from "./measure.js";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -77,6 +79,8 @@ async function main(): Promise<number> {
   const fl = await floor(plan, inImage.raw);
   const floorSeconds = fl.install.wallSeconds + fl.convert.wallSeconds;
 
+  const live: LiveBench | null = args.has("--no-live") ? null : await benchLive(cli, repo, work, cache);
+
   let booted = "skipped (--no-boot)";
   if (!args.has("--no-boot")) {
     const boot = await run([...cli, "boot", qcow2Of(post).path, "--timeout", "300"], { allowExitCodes: [1] });
@@ -88,11 +92,14 @@ async function main(): Promise<number> {
     console.log(row([`${b.label} (cache ${b.summary.treeCache.status})`, b.wallSeconds.toFixed(1), b.cpuSeconds.toFixed(1), `${b.summary.process.maxRssMiB} MiB`, mib(qcow2Of(b).bytes), `${b.loadBefore}->${b.loadAfter}`]));
   }
   for (const m of [fl.install, fl.convert]) console.log(row([m.label, m.wallSeconds.toFixed(1), m.cpuSeconds.toFixed(1), "-", "-", `${m.loadBefore}->${m.loadAfter}`]));
+  for (const [label, m, bytes] of live?.rows ?? []) console.log(row([label, m.wallSeconds.toFixed(1), m.cpuSeconds.toFixed(1), "-", bytes === null ? "-" : mib(bytes), `${m.loadBefore}->${m.loadAfter}`]));
   console.log(row(["floor (install + convert)", floorSeconds.toFixed(1), (fl.install.cpuSeconds + fl.convert.cpuSeconds).toFixed(1), "-", mib(statSync(path.join(work, "floor.qcow2")).size), ""]));
   console.log(`\nfloor tarball ${mib(fl.tarBytes)}; cold/floor ${(cold.wallSeconds / floorSeconds).toFixed(2)}, warm/floor ${(warm.wallSeconds / floorSeconds).toFixed(2)}, warm-post/floor ${(post.wallSeconds / floorSeconds).toFixed(2)}`);
   console.log(`cold build steps: ${cold.summary.steps.filter((s) => s.seconds >= 0.5).map((s) => `${s.step} ${s.seconds.toFixed(1)} s`).join(", ")}`);
   console.log(`warm build steps: ${warm.summary.steps.filter((s) => s.seconds >= 0.3).map((s) => `${s.step} ${s.seconds.toFixed(1)} s`).join(", ")}`);
   console.log(`%post change in the warm image: ${inImage.text === mark ? `yes (/etc/ksimage-bench = ${mark})` : `NO (found "${inImage.text}")`}; warm image boots: ${booted}`);
+
+  for (const note of live?.notes ?? []) console.log(note);
 
   const rss = Math.max(cold.summary.process.maxRssMiB, warm.summary.process.maxRssMiB, post.summary.process.maxRssMiB);
   const checks: [string, boolean][] = [
@@ -102,6 +109,7 @@ async function main(): Promise<number> {
     [`compressed qcow2 ${mib(qcow2Of(cold).bytes)} <= 300 MiB`, qcow2Of(cold).bytes <= 300 * 2 ** 20],
     [`ksimage's peak RSS ${rss} MiB < 150 MiB`, rss < 150],
     [`the warm image boots: ${booted}`, booted.startsWith('"login:"') || args.has("--no-boot")],
+    ...(live?.checks ?? []),
   ];
   console.log(`\nload average at the end: ${loadAverage().join(" ")} (at the start: ${load0.join(" ")})`);
   for (const [what, ok] of checks) console.log(`${ok ? "PASS" : "FAIL"}  ${what}`);

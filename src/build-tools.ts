@@ -5,6 +5,7 @@ import { firstbootTools } from "./installer/configure/firstboot.js";
 import { guestSessionTools } from "./installer/guest/session.js";
 import { liveimgTools } from "./installer/liveimg.js";
 import { packageTools } from "./installer/packages.js";
+import { liveTools } from "./live/make-iso.js";
 import { outputTools } from "./output/index.js";
 import { deviceMapperAvailable, mapTools } from "./partition/map.js";
 import { lvmTools } from "./partition/lvm.js";
@@ -36,8 +37,7 @@ export async function buildTools(plan: BuildPlan): Promise<ToolNeed[]> {
     ...bootloaderTools(plan.bootloader, { plainPassword: plan.ks.bootloader.password !== null && !plan.ks.bootloader.isCrypted }),
     ...firstbootTools(plan.ks),
     ...vfatFillTools(plan.layout),
-    { tool: "fstrim", reason: "discard free blocks before conversion" },
-    ...outputTools({ ...plan.output, uefi: plan.bootloader.firmware === "uefi" }),
+    ...(plan.live ? liveTools() : [{ tool: "fstrim", reason: "discard free blocks before conversion" }, ...outputTools({ ...plan.output, uefi: plan.bootloader.firmware === "uefi" })]),
   ];
   const seen = new Set<string>();
   return all.filter((n) => !seen.has(n.tool) && seen.add(n.tool));

@@ -7,6 +7,7 @@ import { installBootloader } from "./installer/bootloader/install.js";
 import { configureSystem } from "./installer/configure/index.js";
 import { openGuestSession, type GuestSession } from "./installer/guest/session.js";
 import { relabelSystem } from "./installer/configure/selinux.js";
+import { writeDracutLvmConf } from "./installer/lvm-guest.js";
 import { installLiveimg } from "./installer/liveimg.js";
 import { installPackages, rootFstypeOf } from "./installer/packages.js";
 import { runPostScripts, runPreInstallScripts, runPreScripts } from "./installer/scripts.js";
@@ -18,6 +19,8 @@ import { runOnErrorScripts } from "./installer/onerror.js";
 import { fillVfatFilesystems, vfatTargets } from "./partition/vfat-fill.js";
 import { restoreCachedTree, storeCachedTree, type InstalledTree } from "./installer/tree-cache/index.js";
 import type { InstallProgress } from "./installer/types.js";
+import { makeLiveIso, type IsoResult } from "./live/make-iso.js";
+import { writeLiveOutputs } from "./live/outputs.js";
 import { collectPackages, writeOutputs, type OutputReport, type PackageManifest } from "./output/index.js";
 import type { BuildPlan } from "./plan.js";
 import { checkTools } from "./build-tools.js";
@@ -28,7 +31,7 @@ import { checkVolumeGroupNames, makeVolumes, type VolumeDevices } from "./partit
 import { makeFilesystems } from "./partition/mkfs.js";
 import { mountsUnder, mountTargets } from "./partition/mount.js";
 import { partitionDisk } from "./partition/parted.js";
-import { BuildJournal, JOURNAL_FILE, getLogger, installSignalHandlers, isDryRun, ownerIdentity, run, setJournal, Teardown, type DeferHandle, type TeardownReport } from "./run/index.js";
+import { BuildJournal, JOURNAL_FILE, getLogger, installSignalHandlers, isDryRun, journal, ownerIdentity, retryUntil, run, setJournal, Teardown, type DeferHandle, type TeardownReport } from "./run/index.js";
 
 export interface BuildOptions {
   /** Use this directory as the work directory (it is never removed); default: a fresh one under tmpdir. */
@@ -87,6 +90,8 @@ interface BuildContext {
   /** The step running now (for %onerror) and whether the filesystems are mounted at root. */
   step: string;
   mounted: boolean;
+  /** -f iso: the finished ISO. */
+  iso: IsoResult | undefined;
   /** The one way into the guest, opened once (before a dnf install, else after the install); released by `devices`. */
   guest: GuestSession | undefined;
 }
@@ -116,6 +121,7 @@ const STEPS: Step[] = [
   ["fill vfat filesystems (mtools)", fillVfat],
   ["relabel (SELinux)", relabel],
   ["record installed packages", recordPackages],
+  ["make the live ISO", makeIso],
   ["trim free space", trimFilesystems],
   ["unmount and unmap", releaseDevices],
   ["publish raw disks", publishOutputs],
@@ -145,7 +151,7 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
     const devices = new Teardown();
     outer.defer("remove unfinished output files", () => unwindOrThrow(files));
     outer.defer("unmount and unmap", () => unwindOrThrow(devices));
-    ctx = { plan, opts, workdir, root: path.join(workdir, "root"), files, devices, disks: {}, mapped: {}, volumes: {}, cancelled: false, warnings: [], manifest: undefined, installed: undefined, report: undefined, published: [], guest: undefined, step: "", mounted: false };
+    ctx = { plan, opts, workdir, root: path.join(workdir, "root"), files, devices, disks: {}, mapped: {}, volumes: {}, cancelled: false, warnings: [], manifest: undefined, installed: undefined, report: undefined, published: [], iso: undefined, guest: undefined, step: "", mounted: false };
     const steps: { step: string; seconds: number }[] = [];
     for (const [i, [title, step]] of STEPS.entries()) {
       if (ctx.cancelled) throw new KsimageError("the build was interrupted");
@@ -163,6 +169,8 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
       }
       steps.push({ step: title, seconds: (Date.now() - t0) / 1000 });
     }
+    // From here the outputs are finished: a reaper must never take them, even if the work directory stays.
+    journal()?.finished();
     const outputs = ctx.report ? ctx.report.files.map((f) => f.path) : plan.outputs.map((o) => o.path);
     opts.log?.(`done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${outputs.join(", ")}`);
     return { outputs, report: ctx.report, warnings: ctx.warnings, steps, workdir, workdirKept: opts.keepWorkdir === true || opts.workdir !== undefined };
@@ -221,10 +229,16 @@ async function makeWorkdir(opts: BuildOptions, outer: Teardown, applianceDir: st
 }
 
 // rm -rf only once nothing is mounted below it, and never across into another filesystem.
+// Tried again after a failure: a work directory left behind would be reaped only by the next build or cleanup.
 async function removeWorkdir(workdir: string): Promise<void> {
-  const mounted = await mountsUnder(workdir);
-  if (mounted.length > 0) throw new KsimageError(`not removing ${workdir}: ${mounted.join(", ")} still mounted`);
-  await run(["rm", "-rf", "--one-file-system", "--", workdir], { reason: "remove the work directory" });
+  await retryUntil(
+    async () => {
+      const mounted = await mountsUnder(workdir);
+      if (mounted.length > 0) throw new KsimageError(`not removing ${workdir}: ${mounted.join(", ")} still mounted`);
+      await run(["rm", "-rf", "--one-file-system", "--", workdir], { reason: "remove the work directory" });
+    },
+    { deadlineMs: 3_000, intervalMs: 500, label: `remove ${workdir}` },
+  );
 }
 
 async function unwindOrThrow(stack: Teardown): Promise<void> {
@@ -300,6 +314,7 @@ async function installTree(ctx: BuildContext): Promise<void> {
     await installLiveimg(ctx.plan.source, ctx.root, ctx.workdir, ctx.devices);
     return;
   }
+  if (ctx.plan.packages?.backend === "dnf") await writeDracutLvmConf(ctx.root, ctx.plan.layout);
   if (await restoreCachedTree(ctx.plan.treeCache, ctx.root, (line) => ctx.opts.log?.(line))) return;
   // rpm runs the scriptlets chrooted into the tree, and they need /proc and /dev (dracut, systemctl preset) as in
   // Anaconda; mmdebstrap mounts its own for dpkg's maintainer scripts and wants the tree to itself.
@@ -385,9 +400,23 @@ async function trimFilesystems(ctx: BuildContext): Promise<void> {
   }
 }
 
+// -f iso: squashfs of the tree, GRUB for BIOS and UEFI, the hybrid ISO (src/live).
+async function makeIso(ctx: BuildContext): Promise<void> {
+  if (ctx.plan.live === null) return;
+  ctx.iso = await makeLiveIso(ctx.plan.live, { root: ctx.root, workdir: ctx.workdir, files: ctx.files, guest: guestOf(ctx), ...(ctx.opts.log ? { log: ctx.opts.log } : {}) });
+  ctx.published.push(ctx.iso.published);
+}
+
 // Convert the published raw disks into the requested formats, descriptors and SHA256SUMS.
 async function convertOutputs(ctx: BuildContext): Promise<void> {
   const o = ctx.plan.output;
+  if (ctx.plan.live !== null) {
+    const base = { name: ctx.plan.name, version: o.version, release: o.release, arch: "x86_64", vcpu: o.vcpu, memoryMiB: o.memoryMiB, interfaces: ctx.plan.ks.network.length };
+    const iso = { iso: ctx.plan.live.iso, checksum: o.checksum, epoch: ctx.plan.live.epoch, isoSeconds: ctx.iso ? ctx.iso.seconds.squashfs + ctx.iso.seconds.iso : 0 };
+    ctx.report = await writeLiveOutputs({ ...base, ...iso, ...(ctx.manifest ? { packages: ctx.manifest } : {}) }, ctx.files);
+    for (const handle of ctx.published) handle.release();
+    return;
+  }
   const plainRaw = o.formats.includes("raw") && o.compress === "none";
   ctx.report = await writeOutputs(
     {
@@ -425,6 +454,8 @@ async function publishOutputs(ctx: BuildContext): Promise<void> {
     const file = ctx.disks[out.disk];
     if (file === undefined) continue;
     if (!isDryRun()) await rename(file.path, out.path);
+    // Until the build is done a published disk is not finished either: a killed build's reaper removes it.
+    journal()?.partial(out.path);
     file.removal.release();
     ctx.published.push(ctx.files.defer(`remove ${out.path}`, () => rm(out.path, { force: true })));
     getLogger().info({ output: out.path }, `wrote ${out.path}`);

@@ -4,6 +4,7 @@ import { PlanError } from "./errors.js";
 import { checkOptionStates } from "./faithful/check.js";
 import { planBootloader } from "./installer/bootloader/plan.js";
 import type { BootloaderPlan, Firmware } from "./installer/bootloader/types.js";
+import { withLvmPackage } from "./installer/lvm-guest.js";
 import { checkAptRepoOptions } from "./installer/apt-repo-options.js";
 import { firstbootPlanWarnings } from "./installer/configure/firstboot.js";
 import { parseLiveimgChecksum } from "./installer/liveimg-checksum.js";
@@ -12,6 +13,10 @@ import { planTreeCache, type TreeCacheChoice, type TreeCachePlan } from "./insta
 import type { PackageSource } from "./installer/types.js";
 import type { Kickstart } from "./kickstart/model.js";
 import type { CompressChoice, FormatName, PackageKind } from "./output/index.js";
+import { liveBootFor, planLive, type LiveOptions } from "./live/plan.js";
+import { withLiveBootPackage } from "./live/packages.js";
+import { liveBootloader, liveLayout } from "./live/layout.js";
+import type { LivePlan } from "./live/types.js";
 import { planLayout, type LayoutOptions } from "./partition/layout.js";
 import { refuseMountsUnderVfat } from "./partition/vfat-fill.js";
 import { refuseUnbuildable } from "./refusals.js";
@@ -62,6 +67,8 @@ export interface BuildPlan {
   /** Raw disk images the disk steps write (the output stage converts them). */
   outputs: OutputPlan[];
   output: OutputSettings;
+  /** -f iso: the live ISO (the disk layout is then empty and no raw disk is written); null for disk images. */
+  live: LivePlan | null;
   /** What plan and build say about options that have no effect on an image (file:line: option: reason). */
   warnings: string[];
 }
@@ -75,6 +82,8 @@ export interface PlanOptions extends LayoutOptions {
   sources?: SourceOptions;
   /** The root-tree cache: --cache DIR, none, or --no-cache. */
   treeCache?: TreeCacheChoice;
+  /** Build a live ISO (-f iso) instead of disk images. */
+  live?: LiveOptions;
 }
 
 /** appliance-creator's defaults: one vCPU, 512 MiB, raw output. */
@@ -127,21 +136,35 @@ export function buildPlan(ks: Kickstart, opts: PlanOptions = {}): BuildPlan {
   // Refusals come first, before any other check: they name the line that asked for what is missing.
   const warnings = checkOptionStates(ks);
   const outdir = path.resolve(opts.outdir ?? ".");
-  const applianceDir = path.join(outdir, name);
+  // livecd-creator writes LABEL.iso straight into the output directory (flat); ksimage's own layout is <outdir>/<name>/.
+  const applianceDir = opts.live?.flat ? outdir : path.join(outdir, name);
+  const live = opts.live ? planLive(ks, name, applianceDir, null, opts.live) : null;
   const output = { ...DEFAULT_OUTPUT, ...opts.output };
   refuseUnbuildable(ks);
-  const layout = planLayout(ks, { ...opts, memoryMiB: output.memoryMiB, applianceName: name });
+  const layout = live ? liveLayout() : planLayout(ks, { ...opts, memoryMiB: output.memoryMiB, applianceName: name });
   refuseMountsUnderVfat(layout, ks.file);
   const outputs = layout.disks.map((d) => ({ disk: d.name, format: "raw" as const, path: path.join(applianceDir, `${name}-${d.name}.raw`) }));
-  const bootloader = planBootloader(ks, layout, opts.firmware ? { firmware: opts.firmware } : {});
+  const bootloader = live ? liveBootloader(live) : planBootloader(ks, layout, opts.firmware ? { firmware: opts.firmware } : {});
   const treeCache: TreeCachePlan = { status: "off", reason: "no --cache DIR" };
-  return { name, kickstart: ks.file, ks, outdir, applianceDir, layout, source: planSource(ks), packages: null, bootloader, treeCache, outputs, output, warnings };
+  return { name, kickstart: ks.file, ks, outdir, applianceDir, layout, source: planSource(ks), packages: null, bootloader, treeCache, outputs, output, live, warnings };
 }
 
 /** The whole plan, with the package source and the root-tree cache resolved (the one step that reads repository metadata). */
 export async function planAppliance(ks: Kickstart, opts: PlanOptions = {}): Promise<BuildPlan> {
   const plan = buildPlan(ks, opts);
-  const packages = plan.source.kind === "liveimg" ? null : await choosePackageSource(ks, opts.sources ?? {});
+  const chosen = plan.source.kind === "liveimg" ? null : await choosePackageSource(ks, opts.sources ?? {});
+  const lvm = chosen === null ? null : withLvmPackage(chosen, plan.layout);
+  if (lvm?.warning) plan.layout.warnings.push(lvm.warning);
+  let packages = lvm?.source ?? null;
+  if (plan.live && opts.live) {
+    // The live boot method follows the guest's package manager; its package must be in the tree before the one initramfs build.
+    plan.live = planLive(ks, plan.name, plan.applianceDir, packages?.backend ?? null, opts.live);
+    if (packages !== null) {
+      const added = withLiveBootPackage(packages, liveBootFor(packages.backend));
+      packages = added.source;
+      if (added.warning !== null) plan.layout.warnings.push(added.warning);
+    }
+  }
   // Some options are applied by one backend only (repo --proxy by dnf): check again once it is known.
   const warnings = [...(packages === null ? plan.warnings : checkOptionStates(ks, packages.backend)), ...checkAptRepoOptions(ks, packages), ...firstbootPlanWarnings(ks, packages)];
   const treeCache = await planTreeCache(packages, opts.treeCache ?? "none", plan.layout);

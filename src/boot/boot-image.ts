@@ -9,6 +9,7 @@ import { detectAccelerator, type AccelChoice } from "./accel.js";
 import { readBootCode } from "./boot-sector.js";
 import { judgeConsole, lastHandover, lastLines } from "./console-watch.js";
 import { detectImageFormat } from "./image-format.js";
+import { isIso9660 } from "./iso-image.js";
 import { findOvmf } from "./ovmf.js";
 import { qemuArgs } from "./qemu-args.js";
 
@@ -29,6 +30,8 @@ export interface BootOptions {
   /** One human line per fact (accelerator, firmware, format). */
   log?: (line: string) => void;
   pollMs?: number;
+  /** An ISO is booted as a CD-ROM; with asDisk it is attached as a hard disk instead (the USB-stick path of a hybrid ISO). */
+  asDisk?: boolean;
 }
 
 /** The outcome; `ok` false means the image did not boot (QEMU itself worked). */
@@ -88,8 +91,9 @@ export async function bootImage(opts: BootOptions): Promise<BootResult> {
   const format = await detectImageFormat(opts.image);
   const accel = await detectAccelerator();
   const ovmf = opts.uefi ? await findOvmf() : null;
+  const cdrom = opts.asDisk !== true && (await isIso9660(opts.image));
   log(`accelerator: ${accel.accel.toUpperCase()} (${accel.reason})`);
-  log(`booting ${opts.image} (${format}) with ${ovmf ? `UEFI (OVMF ${path.basename(ovmf.code)})` : "BIOS (SeaBIOS)"}; waiting up to ${timeout} s for "${expect}" on the serial console`);
+  log(`booting ${opts.image} (${cdrom ? "ISO as a CD-ROM" : format}${opts.asDisk ? ", attached as a hard disk" : ""}) with ${ovmf ? `UEFI (OVMF ${path.basename(ovmf.code)})` : "BIOS (SeaBIOS)"}; waiting up to ${timeout} s for "${expect}" on the serial console`);
 
   const stack = new Teardown();
   const outer = opts.teardown?.defer(`stop the boot test of ${opts.image}`, async () => void (await stack.unwind()));
@@ -99,7 +103,7 @@ export async function bootImage(opts: BootOptions): Promise<BootResult> {
   try {
     // The variables file is written by the firmware: each boot gets its own copy, the package's stays pristine.
     if (ovmf) await copyFile(ovmf.vars, files.vars);
-    const emptyMbr = ovmf ? false : !(await readBootCode(opts.image, format, path.join(dir, "mbr.bin")));
+    const emptyMbr = ovmf || cdrom ? false : !(await readBootCode(opts.image, format, path.join(dir, "mbr.bin")));
     if (emptyMbr) log("the image's MBR holds no boot code: a BIOS boot can only fail");
     const argv = qemuArgs({
       image: opts.image,
@@ -112,6 +116,7 @@ export async function bootImage(opts: BootOptions): Promise<BootResult> {
       pidfile: files.pid,
       uefi: ovmf ? { code: ovmf.code, vars: files.vars } : null,
       net: opts.net === true,
+      cdrom,
     });
     const started = Date.now();
     const qemu: QemuProcess = { done: Promise.resolve({}), exited: false };

@@ -16,6 +16,8 @@ export interface QemuOptions {
   /** OVMF code and this boot's private copy of the variables: boots with UEFI (q35). */
   uefi: OvmfFiles | null;
   net: boolean;
+  /** Attach the image as a CD-ROM (an ISO) instead of a virtio disk. */
+  cdrom?: boolean;
 }
 
 /** QEMU's option parser splits on commas; a literal comma in a value is written twice. */
@@ -58,6 +60,6 @@ export function qemuArgs(o: QemuOptions): string[] {
       ? ["-drive", `if=pflash,format=raw,readonly=on,file=${qemuEscape(o.uefi.code)}`, "-drive", `if=pflash,format=raw,file=${qemuEscape(o.uefi.vars)}`]
       : []),
     "-drive",
-    `file=${qemuEscape(o.image)},format=${o.format},if=virtio`,
+    o.cdrom ? `file=${qemuEscape(o.image)},format=${o.format},media=cdrom,readonly=on` : `file=${qemuEscape(o.image)},format=${o.format},if=virtio`,
   ];
 }

@@ -14,6 +14,7 @@ export interface BootCliOptions {
   net?: boolean;
   consoleLog?: string;
   logfile?: string;
+  asDisk?: boolean;
 }
 
 /** --timeout as whole seconds > 0. */
@@ -74,6 +75,7 @@ export async function bootFromCli(image: string, opts: BootCliOptions, err: (s: 
       expect: opts.expect ?? DEFAULT_EXPECT,
       memoryMiB,
       net: opts.net === true,
+      asDisk: opts.asDisk === true,
       consoleLog: opts.consoleLog,
       teardown,
       log: (line) => err(`${line}\n`),
@@ -90,12 +92,13 @@ export async function bootFromCli(image: string, opts: BootCliOptions, err: (s: 
 export function registerBoot(program: Command): void {
   program
     .command("boot")
-    .description("boot an image (raw, qcow2, vmdk, ...) in QEMU and wait for its login prompt on the serial console")
+    .description("boot an image (raw, qcow2, vmdk, ..., or an ISO as a CD-ROM) in QEMU and wait for its login prompt on the serial console")
     .argument("<image>", "disk image to boot; it is not modified (-snapshot)")
     .option("--uefi", "boot with UEFI firmware (OVMF) instead of BIOS")
     .option("--timeout <seconds>", `give up after this many seconds (default ${DEFAULT_TIMEOUT_SECONDS})`)
     .option("--expect <text>", `text on the serial console that means the image booted (default "${DEFAULT_EXPECT}")`)
     .option("--memory <size>", "guest memory, e.g. 1024, 1G or 512M (default 1024 MiB)")
+    .option("--as-disk", "attach an ISO as a hard disk instead of a CD-ROM (how a hybrid ISO boots from a USB stick)")
     .option("--net", "give the guest a user-mode network (default: no network)")
     .option("--console-log <file>", "save the serial console to this file")
     .option("--logfile <file>", "structured log of every command")
@@ -103,7 +106,7 @@ export function registerBoot(program: Command): void {
       "after",
       "\nKVM is used when kvm_intel or kvm_amd is loaded and /dev/kvm opens, TCG otherwise; the choice is printed.\n" +
         "Exit status: 0 when the text appeared, 1 when it did not (the last 40 console lines are shown).\n" +
-        "\nExamples:\n  ksimage boot out/appliance/appliance-sda.raw\n  ksimage boot --uefi --timeout 300 appliance.qcow2\n  ksimage boot --expect 'Reached target' appliance.vmdk",
+        "\nExamples:\n  ksimage boot out/appliance/appliance-sda.raw\n  ksimage boot --uefi --timeout 300 appliance.qcow2\n  ksimage boot --expect 'Reached target' appliance.vmdk\n  ksimage boot --uefi out/live/live.iso\n  ksimage boot --as-disk out/live/live.iso",
     )
     .action(async (image: string, opts: BootCliOptions) => {
       process.exitCode = await bootFromCli(image, opts);

@@ -7,9 +7,10 @@ import { buildAppliance, type BuildResult } from "../build.js";
 import { KsimageError, UsageError } from "../errors.js";
 import { FORMAT_NAMES, PACKAGE_KINDS, type CompressChoice, type FormatName, type PackageKind } from "../output/index.js";
 import type { BuildPlan, OutputSettings } from "../plan.js";
-import { createLogger, setLogger } from "../run/index.js";
+import { createLogger, redact, setLogger } from "../run/index.js";
 import { startBuildProcess } from "./build-process.js";
 import { reportBoot } from "./boot.js";
+import { liveOptions } from "./live-options.js";
 import { collect, treeCacheChoice } from "./options.js";
 import { createProgress } from "./progress.js";
 import { planFromFile, type PlanCliOptions } from "./plan.js";
@@ -36,6 +37,12 @@ export interface BuildCliOptions extends PlanCliOptions {
   release?: string;
   package?: string;
   include?: string[];
+  fslabel?: string;
+  title?: string;
+  /** livecd-creator's --product. */
+  product?: string;
+  /** livecd-creator: the ISO and its files straight into --outdir. */
+  flat?: boolean;
 }
 
 // Loop devices and mounts need root; say which commands do not.
@@ -55,10 +62,13 @@ function positiveInt(value: string | undefined, what: string): number | undefine
 
 /** The output settings the command line asks for; UsageError for values that make no sense. */
 export function outputSettings(opts: BuildCliOptions): Partial<OutputSettings> {
-  const formats = (opts.format ?? []).flatMap((f) => f.split(","));
+  // -f iso is the live stage's (src/cli/live-options.ts): its --compress names a squashfs codec.
+  const formats = (opts.format ?? []).flatMap((f) => f.split(",")).filter((f) => f !== "iso");
+  const iso = formats.length === 0 && (opts.format ?? []).length > 0;
   for (const f of formats) if (!(FORMAT_NAMES as readonly string[]).includes(f)) throw new UsageError(`unknown format "${f}" (use ${FORMAT_NAMES.join(", ")})`);
   let compress: CompressChoice | undefined;
-  if (opts.compress === false) compress = "none";
+  if (iso) compress = undefined;
+  else if (opts.compress === false) compress = "none";
   else if (typeof opts.compress === "string") {
     if (!["xz", "zstd", "zlib", "none"].includes(opts.compress)) throw new UsageError(`--compress must be xz, zstd, zlib or none, got "${opts.compress}"`);
     compress = opts.compress as CompressChoice;
@@ -116,8 +126,9 @@ export function buildSummary(plan: BuildPlan, result: BuildResult, seconds: numb
 /** Plan and build; returns the exit code. */
 export async function buildFromFile(file: string, opts: BuildCliOptions, err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
   const progress = createProgress(err, { tty: process.stderr.isTTY === true, quiet: opts.quiet === true });
-  const say = (s: string) => progress.line(s.replace(/\n$/, ""));
+  const say = (s: string) => progress.line(redact(s.replace(/\n$/, "")));
   const output = outputSettings(opts);
+  const live = liveOptions(opts);
   requireRoot();
   // Reap dead builds' leftovers, then (from the real CLI) run the build itself in its own namespaces.
   const supervised = await startBuildProcess(opts.tmpdir ?? "/var/tmp", say);
@@ -125,6 +136,7 @@ export async function buildFromFile(file: string, opts: BuildCliOptions, err: (s
   const started = Date.now();
   const plan = await planFromFile(file, opts, {
     output,
+    ...(live ? { live } : {}),
     treeCache: treeCacheChoice(opts.cache),
     sources: {
       ...(opts.releasever ?? opts.version ? { releasever: opts.releasever ?? opts.version } : {}),
@@ -147,11 +159,11 @@ export async function buildFromFile(file: string, opts: BuildCliOptions, err: (s
   });
   for (const w of result.warnings) say(`warning: ${w}\n`);
   const seconds = (Date.now() - started) / 1000;
-  if (opts.json) process.stdout.write(JSON.stringify(buildSummary(plan, result, seconds), null, 2) + "\n");
+  if (opts.json) process.stdout.write(redact(JSON.stringify(buildSummary(plan, result, seconds), null, 2)) + "\n");
   else for (const out of result.outputs) process.stdout.write(`${out}\n`);
   if (opts.bootTest) {
     // A compressed raw (.raw.xz) cannot boot as it is; every other disk format can.
-    const disk = result.report?.files.find((f) => f.kind === "disk" && f.disk === plan.outputs[0]?.disk && f.format !== "ova" && !(f.format === "raw" && f.codec));
+    const disk = plan.live ? result.report?.files[0] : result.report?.files.find((f) => f.kind === "disk" && f.disk === plan.outputs[0]?.disk && f.format !== "ova" && !(f.format === "raw" && f.codec));
     const image = disk?.path ?? plan.outputs[0]?.path;
     if (!image) throw new KsimageError("--boot-test: the build wrote no bootable disk image");
     say(`boot test: ${image}\n`);
@@ -169,8 +181,10 @@ export function registerBuild(program: Command): void {
     .argument("<kickstart>", "kickstart file")
     .option("-o, --outdir <dir>", "output directory: files go to <outdir>/<name>/", ".")
     .option("-n, --name <name>", "appliance name (default: the kickstart's base name)")
-    .option("-f, --format <format>", `output format, repeatable (${FORMAT_NAMES.join(", ")}; default raw)`, collect)
-    .option("--compress <codec>", "compression: xz or zstd for raw, zstd or zlib for qcow2, or none")
+    .option("-f, --format <format>", `output format, repeatable (${FORMAT_NAMES.join(", ")}; default raw), or iso for a live ISO`, collect)
+    .option("--compress <codec>", "compression: xz or zstd for raw, zstd or zlib for qcow2, or none; for an ISO's squashfs zstd (default), xz, gzip, lz4 or none")
+    .option("--fslabel <label>", "volume label of the ISO (default: the name; at most 32 of A-Z a-z 0-9 _ - .)")
+    .option("--title <title>", "title of the ISO's boot menu entries (default: the label)")
     .option("--no-compress", "write uncompressed images")
     .option("--compress-level <n>", "compression level (xz 0-9, zstd 1-19)")
     .option("--disk-size <disk=size>", "size of a disk, e.g. sda=4G (repeatable; default: the sum of its partitions)", collect)
@@ -192,7 +206,7 @@ export function registerBuild(program: Command): void {
     .option("--lenient", "accept commands removed from kickstart with a warning")
     .addHelpText(
       "after",
-      "\nExamples:\n  ksimage build examples/debian-minimal.ks --outdir out -f qcow2 --boot-test\n  ksimage build appliance.ks -o out -f qcow2 -f vmdk --disk-size sda=4G --json\n(as root; from another account, through sudo)",
+      "\nExamples:\n  ksimage build examples/debian-minimal.ks --outdir out -f qcow2 --boot-test\n  ksimage build appliance.ks -o out -f qcow2 -f vmdk --disk-size sda=4G --json\n  ksimage build examples/debian-live.ks --outdir out -f iso --boot-test\n(as root; from another account, through sudo)",
     )
     .action(async (file: string, opts: BuildCliOptions) => {
       process.exitCode = await buildFromFile(file, opts);

@@ -1,5 +1,6 @@
 // Map ksimage's typed errors to one human message, a hint, and an exit code (the only place that does).
 import { InternalError, KickstartError, KsimageError, PlanError, ToolError, UsageError } from "../errors.js";
+import { redact } from "../run/shell-quote.js";
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -52,6 +53,7 @@ export function reportError(e: unknown, opts: { debug?: boolean; write?: (s: str
   const lines = [head, ...context];
   if (hint) lines.push(`  hint: ${hint}`);
   if (opts.debug && e instanceof Error && e.stack) lines.push(e.stack);
-  write(lines.join("\n") + "\n");
+  // No message may carry a secret of the kickstart (the run registered them when it read it).
+  write(redact(lines.join("\n") + "\n"));
   return code;
 }

@@ -1,5 +1,6 @@
 // `ksimage inspect --json FILE...`: one normalized JSON document per file (JSON Lines), in argument order.
 import type { Command } from "commander";
+import { redact } from "../run/shell-quote.js";
 import { inspectResult } from "../kickstart/inspect.js";
 import { parseKickstart } from "../kickstart/parser.js";
 import { EXIT_FAILED, EXIT_OK } from "./errors.js";
@@ -27,6 +28,6 @@ export function registerInspect(program: Command): void {
     .option("--lenient", "accept commands removed from kickstart (install, auth, ...) with a warning")
     .addHelpText("after", "\nExamples:\n  ksimage inspect --json examples/debian-minimal.ks | jq .partitions\n  ksimage inspect --json a.ks b.ks > docs.jsonl")
     .action((files: string[], opts: { lenient?: boolean; pretty?: boolean }) => {
-      process.exitCode = inspectFiles(files, { lenient: opts.lenient ?? false, json: !opts.pretty }, (s) => process.stdout.write(s));
+      process.exitCode = inspectFiles(files, { lenient: opts.lenient ?? false, json: !opts.pretty }, (s) => process.stdout.write(redact(s)));
     });
 }

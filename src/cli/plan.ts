@@ -2,12 +2,15 @@
 import type { Command } from "commander";
 import { buildAppliance } from "../build.js";
 import { parseKickstart } from "../kickstart/parser.js";
-import { recordCommands } from "../run/index.js";
+import { recordCommands, redact } from "../run/index.js";
 import { describeBootloader } from "../installer/bootloader/plan.js";
 import { describePackageSource } from "../installer/packages.js";
 import { shortKey } from "../installer/tree-cache/index.js";
 import { planAppliance, type BuildPlan, type PlanOptions } from "../plan.js";
 import { SECTOR } from "../partition/types.js";
+import { redactKickstart } from "../faithful/secrets.js";
+import { describeLive } from "../live/plan.js";
+import { liveOptions, type LiveCliOptions } from "./live-options.js";
 import { collect, parseDiskLabels, parseDiskSizes, treeCacheChoice } from "./options.js";
 
 export interface PlanCliOptions {
@@ -19,7 +22,7 @@ export interface PlanCliOptions {
 }
 
 /** Parse the kickstart and plan the build; throws KickstartError/PlanError for bad input. */
-export async function planFromFile(file: string, opts: PlanCliOptions, extra: Pick<PlanOptions, "output" | "sources" | "firmware" | "treeCache"> = {}): Promise<BuildPlan> {
+export async function planFromFile(file: string, opts: PlanCliOptions, extra: Pick<PlanOptions, "output" | "sources" | "firmware" | "treeCache" | "live"> = {}): Promise<BuildPlan> {
   const r = parseKickstart(file, { lenient: opts.lenient ?? false });
   if (r.error || !r.ks) throw r.error ?? new Error("parse failed");
   for (const d of r.diagnostics) if (d.severity === "warning") process.stderr.write(`${d.file}:${d.line}: warning: ${d.message}\n`);
@@ -71,6 +74,7 @@ function formatVolumeGroups(plan: BuildPlan): string[] {
 /** The human-readable plan. */
 export function formatPlan(plan: BuildPlan): string {
   const out: string[] = [`appliance ${plan.name} from ${plan.kickstart}`];
+  if (plan.live) out.push("", ...describeLive(plan.live));
   for (const d of plan.layout.disks) {
     out.push("", `disk ${d.name}: ${d.label}, ${mib(d.sizeBytes)} (${d.sizeSectors} sectors of ${SECTOR} bytes)`);
     const rows = [["#", "kind", "role", "start", "end", "size", "type", "flags", "fs", "label", "mountpoint", "uuid"]];
@@ -93,8 +97,8 @@ export function formatPlan(plan: BuildPlan): string {
     out.push(table(rows));
   }
   out.push(...formatVolumeGroups(plan));
-  out.push("", "mount order: " + plan.layout.mounts.map((m) => m.mountpoint + (m.options.length ? ` (${m.options.join(",")})` : "")).join(", "));
-  out.push("", "/etc/fstab:", ...plan.layout.fstab.map((l) => "  " + l));
+  if (!plan.live) out.push("", "mount order: " + plan.layout.mounts.map((m) => m.mountpoint + (m.options.length ? ` (${m.options.join(",")})` : "")).join(", "));
+  if (!plan.live) out.push("", "/etc/fstab:", ...plan.layout.fstab.map((l) => "  " + l));
   const src =
     plan.source.kind === "liveimg" ? `liveimg ${plan.source.path} (${plan.source.format})` : plan.source.kind === "packages" ? "packages" : `none (${plan.source.reason})`;
   out.push("", `installation source: ${src}`);
@@ -104,9 +108,9 @@ export function formatPlan(plan: BuildPlan): string {
     out.push(`  root-tree cache: ${tc.status}${tc.status === "off" ? "" : ` (key ${shortKey(tc.key)} in ${tc.dir})`}: ${tc.reason}`);
   }
   out.push("", "boot loader:", ...describeBootloader(plan.bootloader).map((l) => "  " + l));
-  out.push("", `outputs: ${plan.output.formats.join(", ")} (compression: ${plan.output.compress}), ${plan.output.vcpu} vCPU, ${plan.output.memoryMiB} MiB`);
+  if (!plan.live) out.push("", `outputs: ${plan.output.formats.join(", ")} (compression: ${plan.output.compress}), ${plan.output.vcpu} vCPU, ${plan.output.memoryMiB} MiB`);
   if (plan.layout.needsDeviceMapper) out.push(...plan.layout.deviceMapperReasons.map((r) => `needs device-mapper: ${r}`));
-  out.push("raw disks:", ...plan.outputs.map((o) => `  ${o.path}`));
+  if (!plan.live) out.push("raw disks:", ...plan.outputs.map((o) => `  ${o.path}`));
   for (const w of plan.layout.warnings) out.push(`warning: ${w}`);
   for (const w of plan.warnings) out.push(`warning: ${w}`);
   return out.join("\n") + "\n";
@@ -124,19 +128,26 @@ export function registerPlan(program: Command): void {
     .option("--disklabel <disk=label>", "partition table of a disk, gpt or msdos (repeatable)", collect)
     .option("--cache <dir>", "say whether the build would find its installed tree in this cache, and why not")
     .option("--no-cache", "plan a build that uses no cache")
+    .option("-f, --format <format>", "iso: plan a live ISO (its layout instead of disks)", collect)
+    .option("--fslabel <label>", "volume label of the ISO")
+    .option("--title <title>", "title of the ISO's boot menu entries")
+    .option("--compress <codec>", "the ISO's squashfs codec: zstd (default), xz, gzip, lz4 or none")
     .option("--json", "print the plan as JSON")
     .option("--commands", "also list every command the build would run, in order (a dry run: nothing is touched)")
     .option("--lenient", "accept commands removed from kickstart with a warning")
-    .addHelpText("after", "\nExamples:\n  ksimage plan examples/debian-minimal.ks\n  ksimage plan --commands examples/debian-minimal.ks\n  ksimage plan --json --disk-size sda=8G examples/two-disks.ks | jq '.layout.disks[0]'")
-    .action(async (file: string, opts: PlanCliOptions & { json?: boolean; commands?: boolean; cache?: string | false }) => {
-      const plan = await planFromFile(file, opts, { treeCache: treeCacheChoice(opts.cache) });
+    .addHelpText("after", "\nExamples:\n  ksimage plan examples/debian-minimal.ks\n  ksimage plan --commands examples/debian-minimal.ks\n  ksimage plan -f iso examples/debian-live.ks\n  ksimage plan --json --disk-size sda=8G examples/two-disks.ks | jq '.layout.disks[0]'")
+    .action(async (file: string, opts: PlanCliOptions & LiveCliOptions & { json?: boolean; commands?: boolean; cache?: string | false }) => {
+      const live = liveOptions(opts);
+      const plan = await planFromFile(file, opts, { treeCache: treeCacheChoice(opts.cache), ...(live ? { live } : {}) });
       const commands = opts.commands ? (await recordCommands(() => buildAppliance(plan, { handleSignals: false }))).commands.map((c) => c.line) : undefined;
       if (opts.json) {
-        process.stdout.write(JSON.stringify(commands ? { ...plan, commands } : plan, null, 2) + "\n");
+        // The plan carries the parsed kickstart: its secrets are masked, like everywhere else.
+        const shown = { ...plan, ks: redactKickstart(plan.ks) };
+        process.stdout.write(redact(JSON.stringify(commands ? { ...shown, commands } : shown, null, 2)) + "\n");
         return;
       }
-      process.stdout.write(formatPlan(plan));
-      if (commands) process.stdout.write("\ncommands (device names are placeholders until the build attaches them):\n" + commands.map((c) => `  ${c}\n`).join(""));
+      process.stdout.write(redact(formatPlan(plan)));
+      if (commands) process.stdout.write(redact("\ncommands (device names are placeholders until the build attaches them):\n" + commands.map((c) => `  ${c}\n`).join("")));
     });
 }
 

@@ -1,5 +1,6 @@
 // `ksimage validate FILE...`: print file:line: message for each problem; exit 1 if any file failed.
 import type { Command } from "commander";
+import { redact } from "../run/shell-quote.js";
 import { parseKickstart } from "../kickstart/parser.js";
 import { EXIT_FAILED, EXIT_OK } from "./errors.js";
 
@@ -28,6 +29,6 @@ export function registerValidate(program: Command): void {
     .option("-q, --quiet", "print only problems")
     .addHelpText("after", "\nExamples:\n  ksimage validate examples/debian-minimal.ks\n  ksimage validate --lenient old/*.ks")
     .action((files: string[], opts: { lenient?: boolean; quiet?: boolean }) => {
-      process.exitCode = validateFiles(files, opts, (s) => process.stdout.write(s));
+      process.exitCode = validateFiles(files, opts, (s) => process.stdout.write(redact(s)));
     });
 }

@@ -15,6 +15,8 @@ const SECRET_KEYS: Record<string, string> = {
   wepkey: "wepkeySet",
   wpakey: "wpakeySet",
   hw_passphrase: "hw_passphraseSet",
+  password_in: "password_inSet",
+  activation_keys: "activation_keysSet",
 };
 
 /** Replace secrets by booleans, "" by null, and drop our own source bookkeeping. */
@@ -22,6 +24,11 @@ function scrub(value: unknown, dropFile = true): unknown {
   if (value === "") return null;
   // realm join keeps its arguments verbatim; a one-time password among them is still a secret.
   if (typeof value === "string" && value.startsWith("--one-time-password=")) return "--one-time-password=***";
+  // A proxy URL may carry a password (http://user:PASSWORD@host).
+  if (typeof value === "string") {
+    const pw = /^[a-z][a-z0-9+.-]*:\/\/[^/:@]*:([^/@]+)@/i.exec(value)?.[1];
+    if (pw !== undefined) return value.replace(`:${pw}@`, ":***@");
+  }
   if (Array.isArray(value)) return value.map((v) => scrub(v, dropFile));
   if (value && typeof value === "object") {
     const out: Doc = {};

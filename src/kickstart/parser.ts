@@ -12,6 +12,8 @@ import { isBlankOrComment, LexError, shlexSplit, splitLines } from "./lexer.js";
 import { emptyKickstart, type Kickstart, type KsWarning } from "./model.js";
 import { sections, type SectionHandler } from "./sections.js";
 import { linesOf, recordLine } from "./usage.js";
+import { secretsOf } from "../faithful/secrets.js";
+import { addSecrets } from "../run/secrets.js";
 
 export interface ParseOptions {
   /** Turn removed commands (install, auth, ...) into warnings instead of errors. */
@@ -253,6 +255,8 @@ export function parseKickstart(file: string, options: ParseOptions = {}): ParseR
   try {
     reader.readEntry(file);
   } catch (e) {
+    // The lines read before the error may hold secrets too: mask them in every message and log from now on.
+    addSecrets(secretsOf(reader.ks));
     if (!(e instanceof KickstartError)) throw e;
     const diagnostics = reader.ks.warnings.map((w) => toDiagnostic(w, [file]));
     diagnostics.push({
@@ -266,6 +270,8 @@ export function parseKickstart(file: string, options: ParseOptions = {}): ParseR
     return { ks: undefined, diagnostics, error: e };
   }
   reader.ks.commandsSeen.sort();
+  // From here on every log line, error message and output of this process masks the kickstart's secrets.
+  addSecrets(secretsOf(reader.ks));
   return { ks: reader.ks, diagnostics: reader.ks.warnings.map((w) => toDiagnostic(w, [file])), error: undefined };
 }
 

@@ -27,7 +27,7 @@ export async function writeOutputFile(file: string, text: string, teardown: Tear
   if (!isDryRun()) await writeFile(file, text);
 }
 
-function ksimageVersion(): string {
+export function ksimageVersion(): string {
   try {
     return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
   } catch {

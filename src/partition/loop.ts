@@ -1,5 +1,5 @@
 // Attach and detach loop devices carefully: only our own files' loops, flushed, verified gone (HOST-NOTES §6, §7).
-import { closeSync, existsSync, openSync, readdirSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { KsimageError } from "../errors.js";
 import { getLogger, isDryRun, journal, retryUntil, run } from "../run/index.js";
@@ -61,6 +61,20 @@ export async function autoclearSet(device: string, file: string): Promise<boolea
   return r.exitCode === 0 && flag === "1" && back.join(" ").replace(/ \(deleted\)$/, "") === file;
 }
 
+// Whether DEVICE or one of its partitions is mounted in this process's mount namespace (by major:minor).
+function mountedHere(device: string): boolean {
+  const name = path.basename(device);
+  const ids = [`/sys/block/${name}/dev`, ...sysfsPartitions(device).map((p) => `/sys/block/${name}/${p}/dev`)].map((f) => {
+    try {
+      return readFileSync(f, "utf8").trim();
+    } catch {
+      return "";
+    }
+  });
+  const mounted = new Set(readFileSync("/proc/self/mountinfo", "utf8").split("\n").map((l) => l.split(" ")[2]));
+  return ids.some((id) => id !== "" && mounted.has(id));
+}
+
 // Close our descriptor on DEVICE (a no-op if we hold none).
 function release(device: string): void {
   const fd = held.get(device);
@@ -119,7 +133,8 @@ export async function detachLoop(device: string, file: string): Promise<void> {
       { deadlineMs: DETACH_DEADLINE_MS, intervalMs: DETACH_INTERVAL_MS, label: `detach ${device}` },
     );
   } catch (error) {
-    if (!(await autoclearSet(device, file).catch(() => false))) throw error;
+    // Still mounted in our own namespace is our failure, not another process's pin: say so.
+    if (mountedHere(device) || !(await autoclearSet(device, file).catch(() => false))) throw error;
     getLogger().warn({ device, file }, `${device} is still in use by another process; it detaches itself (autoclear) once that process lets go`);
   }
 }

@@ -41,6 +41,8 @@ export async function mountsUnder(dir: string): Promise<string[]> {
 export async function isMounted(target: string): Promise<boolean> {
   if (isDryRun()) return false;
   const r = await run(["findmnt", "-r", "-n", "--mountpoint", target], { reason: `check whether ${target} is mounted`, allowExitCodes: [1], dryRun: false });
+  // Exit 1 means "no such mount" only when findmnt says nothing; with a message it failed, and we do not know.
+  if (r.exitCode === 1 && r.stderr.trim() !== "") throw new KsimageError(`findmnt could not tell whether ${target} is mounted: ${r.stderr.trim()}`);
   return r.exitCode === 0;
 }
 

@@ -2,6 +2,7 @@
 export { createLogger, getLogFile, getLogger, setLogger, type Logger, type LoggerOptions } from "./logger.js";
 export { run, type RunOptions, type RunResult } from "./runner.js";
 export { shellQuote, redact, redactArgv, REDACTED } from "./shell-quote.js";
+export { addSecrets, knownSecrets, clearSecrets } from "./secrets.js";
 export { toolPackages, installHint, type ToolPackage } from "./tool-packages.js";
 export { which } from "./which.js";
 export {

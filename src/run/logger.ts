@@ -1,6 +1,7 @@
 // The structured log of a build: pino writing JSON lines to --logfile, or nothing at all.
 import { pino, type Logger } from "pino";
 import { tolerantLogFile, type LogLossReporter } from "./log-file.js";
+import { redact } from "./shell-quote.js";
 
 export type { Logger } from "pino";
 
@@ -16,7 +17,9 @@ export interface LoggerOptions {
 // (a log on a full disk must not hide the build's own error or stop its cleanup).
 export function createLogger(opts: LoggerOptions = {}): Logger {
   if (opts.file === undefined) return pino({ level: "silent" });
-  return pino({ level: opts.level ?? "debug", base: { pid: process.pid } }, tolerantLogFile(opts.file, opts.onLoss));
+  const file = tolerantLogFile(opts.file, opts.onLoss);
+  // Every line passes the run's secrets mask, whoever wrote it.
+  return pino({ level: opts.level ?? "debug", base: { pid: process.pid } }, { write: (line: string) => file.write(redact(line)) });
 }
 
 let current: Logger = createLogger();

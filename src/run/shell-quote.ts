@@ -1,4 +1,5 @@
 // Render argv as one line a human can paste into a POSIX shell, with secrets masked.
+import { knownSecrets } from "./secrets.js";
 
 const SAFE = /^[A-Za-z0-9_\-.,:/@%+=]+$/;
 
@@ -16,9 +17,9 @@ function quoteOne(arg: string): string {
 /** What a masked secret looks like in logs, recorded commands and errors. */
 export const REDACTED = "***";
 
-// Replace every occurrence of each non-empty secret in text by ***, longest secret first.
+// Replace every occurrence of each non-empty secret (these and the run's registered ones) in text by ***, longest first.
 export function redact(text: string, secrets: readonly string[] = []): string {
-  const ordered = secrets.filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
+  const ordered = [...secrets, ...knownSecrets()].filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
   let out = text;
   for (const secret of ordered) out = out.split(secret).join(REDACTED);
   return out;

@@ -90,7 +90,7 @@ export interface RunningBuild {
 export function startBuild(ks: string, tmp: string, out: string, args: readonly string[], opts: { env?: Record<string, string>; onLine?: (line: string) => void } = {}): RunningBuild {
   let stderr = "";
   let pending = "";
-  const child = execa(process.execPath, [CLI, "build", ks, "-o", out, "--tmpdir", tmp, ...args], { cwd: REPO, reject: false, env: opts.env, stdin: "ignore" });
+  const child = execa(process.execPath, [CLI, "build", ks, "-o", out, "--tmpdir", tmp, ...args], { cwd: REPO, reject: false, env: opts.env, stdin: "ignore", forceKillAfterDelay: false });
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
     pending += chunk.toString();

@@ -41,9 +41,29 @@ const started = Date.now();
 const loadBefore = loadavg();
 let tools: string[] = [];
 
+// Tools whose failure the build survives by design, and why (the cell then expects exit 0 and a finished output).
+const TOLERATED: Record<string, { why: string; says?: RegExp }> = {
+  setpriv: { why: "no namespaces: built in the host's, with a warning", says: /building without private mount and PID namespaces/ },
+  unshare: { why: "no namespaces: built in the host's, with a warning", says: /building without private mount and PID namespaces/ },
+  dmsetup: { why: "a probe: failing means no device-mapper, partitions go through partx" },
+  partx: { why: "partx -a failing falls back to one loop device per partition" },
+  fstrim: { why: "exit 1 is accepted: not every filesystem discards" },
+  findmnt: { why: "retried: mount checks and unmounts try again until a deadline" },
+  sync: { why: "retried: an unmount tries again until a deadline" },
+  umount: { why: "retried: an unmount tries again until a deadline (busy mounts)" },
+  blockdev: { why: "retried: a loop detach tries again until a deadline" },
+  rm: { why: "retried: the work directory removal tries again" },
+  "qemu-img": { why: "a probe: failing means no zstd in qcow2, zlib is used" },
+};
+
+function record(cell: Cell): void {
+  cells.push(cell);
+  console.log(`${cell.fault} @ ${cell.step}: exit ${cell.exit} (want ${cell.expected}), ${describeLeft(cell.left)}, message ${cell.messageOk ? "ok" : "NO"}, ${cell.seconds.toFixed(1)} s ${cell.note}`);
+}
+
 beforeAll(async () => {
   // The harness runs dist/ as a user would (no tsx start-up per build): build it from this checkout first.
-  await run(["npm", "run", "-s", "build"], { cwd: REPO });
+  if (process.env.KSIMAGE_FAULTS_NO_BUILD !== "1") await run(["npm", "run", "-s", "build"], { cwd: REPO });
   writeTestRootTarball(tarball, TEST_ROOT);
   writeFileSync(ks, `liveimg --url=file://${tarball}\nbootloader --location=none\npart / --fstype=ext4 --size=64\n`);
 }, 300_000);
@@ -100,7 +120,7 @@ describe("fault injection: a small liveimg appliance", () => {
         if (stopped) note = `${note ? `${note}; ` : ""}stopped ${stopped[1]}`;
       }
       const left = await leftovers(dir, tmp, out);
-      cells.push({ appliance: "liveimg", fault: signal, step: `${i + 1} ${title}`, exit: r.exit, expected: EXIT[signal]!, left, messageOk, note, seconds: (Date.now() - t0) / 1000 });
+      record({ appliance: "liveimg", fault: signal, step: `${i + 1} ${title}`, exit: r.exit, expected: EXIT[signal]!, left, messageOk, note, seconds: (Date.now() - t0) / 1000 });
       await scrub(dir);
     }
     const bad = cells.filter((c) => c.fault === signal && !cellOk(c));
@@ -116,18 +136,18 @@ describe("fault injection: a small liveimg appliance", () => {
       const r = await startBuild(ks, tmp, out, ARGS, { env: { PATH: `${shim}:${process.env.PATH ?? ""}` } }).done;
       const left = await leftovers(dir, tmp, out);
       const step = /failed at step (\d+)\/\d+ \(([^)]+)\)/.exec(r.stderr);
-      // The namespace tools are tried once; without them the build runs in the host namespaces and says so.
-      const tolerated = (tool === "setpriv" || tool === "unshare") && /building without private mount and PID namespaces/.test(r.stderr);
+      const tolerance = TOLERATED[tool];
+      const tolerated = tolerance !== undefined && (tolerance.says?.test(r.stderr) ?? true);
       const named = new RegExp(`ksimage: .*\\b${tool.replace(/[.+]/g, "\\$&")}\\b|command: \\S*${tool}`).test(r.stderr);
-      cells.push({
+      record({
         appliance: "liveimg",
         fault: `${tool} fails`,
-        step: step ? `${step[1]} ${step[2]}` : tolerated ? "(namespace)" : "?",
+        step: step ? `${step[1]} ${step[2]}` : tolerated ? "(survived)" : "?",
         exit: r.exit,
-        expected: tolerated ? "0" : "1",
+        expected: tolerance ? "0" : "1",
         left: tolerated ? { ...left, finished: [] } : left,
         messageOk: tolerated || (step !== null && named),
-        note: tolerated ? "built without namespaces, with a warning" : (r.stderr.split("\n").find((l) => l.startsWith("ksimage: ")) ?? "").slice(0, 90),
+        note: tolerance ? tolerance.why : (r.stderr.split("\n").find((l) => l.startsWith("ksimage: ")) ?? "").slice(0, 90),
         seconds: (Date.now() - t0) / 1000,
       });
       await scrub(dir);
@@ -137,9 +157,9 @@ describe("fault injection: a small liveimg appliance", () => {
   });
 
   it.each([
-    ["the tree unpack", 96, ["-f", "raw", "--no-compress"], "install"],
-    ["the conversion", 36, ["-f", "qcow2", "--no-compress"], "convert and describe"],
-  ] as const)("a full disk during %s (outdir and tmpdir on a 64 MiB filesystem) leaves nothing on it", async (when, mib, args, wantStep) => {
+    ["the tree unpack", 96, ["-f", "raw", "--no-compress"], "install", 48],
+    ["the conversion", 36, ["-f", "qcow2", "--no-compress"], "convert and describe", 256],
+  ] as const)("a full disk during %s (outdir and tmpdir on a 64 MiB filesystem) leaves nothing on it", async (when, mib, args, wantStep, rootMiB) => {
     const { dir } = cellDir(parent);
     const t0 = Date.now();
     const image = path.join(dir, "small.img");
@@ -156,14 +176,16 @@ describe("fault injection: a small liveimg appliance", () => {
       const big = path.join(dir, "big.tar");
       writeTestRootTarball(big, [...TEST_ROOT, { path: "random.bin", type: "file", mode: 0o644, content: randomBytes(mib * 2 ** 20) }]);
       const fullKs = path.join(dir, "full.ks");
-      writeFileSync(fullKs, `liveimg --url=file://${big}\nbootloader --location=none\npart / --fstype=ext4 --size=256\n`);
+      // The unpack case: a 48 MiB root fills before the 64 MiB host filesystem does (a full host filesystem under a
+      // loop device shows up only as I/O errors, later); the conversion case: the copy does not fit on the host one.
+      writeFileSync(fullKs, `liveimg --url=file://${big}\nbootloader --location=none\npart / --fstype=ext4 --size=${rootMiB}\n`);
       const tmp = path.join(small, "tmp");
       const out = path.join(small, "out");
       mkdirSync(tmp);
       const r = await startBuild(fullKs, tmp, out, args).done;
       const left = await leftovers(small, tmp, out, [small]);
       const step = /failed at step (\d+)\/\d+ \(([^)]+)\)/.exec(r.stderr);
-      cells.push({
+      record({
         appliance: "liveimg",
         fault: `disk full (${when})`,
         step: step ? `${step[1]} ${step[2]}` : "?",

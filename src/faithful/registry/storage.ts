@@ -25,7 +25,15 @@ const luks = {
 };
 
 const NEW_DISKS = "the image's disks are new and empty: there is no existing partition or filesystem to use";
-const LVM = "LVM (volume groups and logical volumes) is not built by ksimage yet: use part lines";
+const LVMP = "tests/unit/partition/lvm-plan.test.ts";
+const LVMI = "tests/integration/build/lvm.test.ts";
+const AUTO = "tests/unit/partition/autopart.test.ts";
+const LVMI_T = "RHEL-style /boot + VG (root 2 GiB, swap, /var grown): lvs shows the planned extents, blkid the planned filesystems";
+const RHEL_T = "RHEL-style on a 6 GiB disk: the PV, pe_start 1 MiB, 4 MiB extents, root/swap/var contiguous, /var grown to the end";
+const TWO_PV_T = "a VG over two PVs on two disks: each LV on one PV, extents counted from each PV's start";
+const REQ_T = "hybrid (the default): biosboot and ESP; --add-boot adds /boot of 1 GiB";
+const THIN = "thin pools and thin volumes need device-mapper to initialise the pool's metadata, and ksimage does not make them: use linear logical volumes";
+const CACHE = "cache volumes need device-mapper's dm-cache, and ksimage does not make them";
 const RAID = "software RAID is not built by ksimage: use part lines";
 const NOT_ON_IMAGE_STORAGE = "attaches storage to the installer; an image build writes only its own disk files";
 
@@ -55,14 +63,41 @@ export const storageStates: Registry = {
     },
   },
   logvol: {
-    command: refused(LVM),
-    options: Object.fromEntries(
-      ["<mntpoint>", "--fstype", "--grow", "--maxsize", "--name", "--noformat", "--percent", "--recommended", "--size", "--useexisting", "--vgname", "--fsoptions", "--fsprofile", "--label", "--resize", "--hibernation", "--thinpool", "--thin", "--poolname", "--chunksize", "--metadatasize", "--profile", "--cachesize", "--cachemode", "--cachepvs", "--mkfsoptions", ...Object.keys(luks)].map((k) => [k, refused(LVM)]),
-    ),
+    command: applied(LVMI, LVMI_T),
+    options: {
+      "<mntpoint>": applied(LVMP, RHEL_T),
+      "--fstype": applied(LVMI, LVMI_T),
+      "--grow": applied(LVMP, "two --grow LVs share the free extents in proportion to their sizes"),
+      "--maxsize": applied(LVMP, "--maxsize caps --grow; the rest stays free"),
+      "--name": applied(LVMI, LVMI_T),
+      "--noformat": refused(`${NEW_DISKS} (--noformat keeps a logical volume)`),
+      "--percent": applied(LVMP, "--percent takes a share of the group less its reserved space"),
+      "--recommended": applied(LVMP, "--recommended swap follows Anaconda's RAM policy for the appliance's RAM"),
+      "--size": applied(LVMP, RHEL_T),
+      "--useexisting": refused(`${NEW_DISKS} (--useexisting keeps a logical volume)`),
+      "--vgname": applied(LVMI, LVMI_T),
+      "--fsoptions": applied(LVMI, LVMI_T),
+      "--fsprofile": refused("mkfs usage types (--fsprofile) are not passed to mkfs: use --mkfsoptions=\"-T TYPE\""),
+      "--label": applied(LVMI, LVMI_T),
+      "--resize": refused(`${NEW_DISKS} (--resize shrinks or grows one)`),
+      "--hibernation": applied(LVMP, "--recommended swap follows Anaconda's RAM policy for the appliance's RAM"),
+      ...Object.fromEntries(["--thinpool", "--thin", "--poolname", "--chunksize", "--metadatasize", "--profile"].map((k) => [k, refused(THIN)])),
+      ...Object.fromEntries(["--cachesize", "--cachemode", "--cachepvs"].map((k) => [k, refused(CACHE)])),
+      "--mkfsoptions": applied(LVMP, "--mkfsoptions and --fsoptions reach the LV's filesystem plan"),
+      ...luks,
+    },
   },
   volgroup: {
-    command: refused(LVM),
-    options: Object.fromEntries(["<name>", "<partitions>", "--noformat", "--pesize", "--useexisting", "--reserved-space", "--reserved-percent"].map((k) => [k, refused(LVM)])),
+    command: applied(LVMI, LVMI_T),
+    options: {
+      "<name>": applied(LVMP, TWO_PV_T),
+      "<partitions>": applied(LVMP, TWO_PV_T),
+      "--noformat": refused(`${NEW_DISKS} (--noformat keeps a volume group)`),
+      "--pesize": applied(LVMP, "--pesize (KiB) sets the extent size; sizes round up to whole extents"),
+      "--useexisting": refused(`${NEW_DISKS} (--useexisting keeps a volume group)`),
+      "--reserved-space": applied(LVMP, "--reserved-space keeps MiB free even from --grow"),
+      "--reserved-percent": applied(LVMP, "--percent takes a share of the group less its reserved space"),
+    },
   },
   raid: {
     command: refused(RAID),
@@ -84,12 +119,23 @@ export const storageStates: Registry = {
       "--mkfsoptions": applied(FAITH, "btrfs --mkfsoptions reach mkfs.btrfs"),
     },
   },
-  reqpart: { command: refused("reqpart is not built by ksimage yet: add the platform's partitions (biosboot, /boot/efi) with part lines"), options: { "--add-boot": refused("reqpart is not built by ksimage yet: add /boot with a part line") } },
+  reqpart: {
+    command: applied(AUTO, REQ_T),
+    options: { "--add-boot": applied(AUTO, REQ_T) },
+  },
   autopart: {
-    command: refused("autopart is not built by ksimage yet: give the layout with part lines"),
-    options: Object.fromEntries(
-      ["--type", "--nolvm", "--fstype", "--nohome", "--noboot", "--noswap", "--hibernation", "--hw-passphrase", ...Object.keys(luks)].map((k) => [k, refused("autopart is not built by ksimage yet: give the layout with part lines")]),
-    ),
+    command: applied(AUTO, "no --disk-size: /boot and a PV holding root 1 GiB and swap; the VG named after the appliance"),
+    options: {
+      "--type": applied(AUTO, "no --disk-size: the smallest disk (gpt, biosboot + ESP for hybrid, /boot 1 GiB, / 1 GiB, swap 2×RAM), no /home"),
+      "--nolvm": applied(AUTO, "--nolvm is --type=plain; --hibernation sizes swap as RAM plus the recommended swap"),
+      "--fstype": applied(AUTO, "200 GiB: /home appears (50 GiB free), / stops at 70 GiB, /home takes the rest; --fstype applies to all"),
+      "--nohome": applied(AUTO, "--nohome, --noswap, --noboot leave those out; msdos has no biosboot"),
+      "--noboot": applied(AUTO, "--nohome, --noswap, --noboot leave those out; msdos has no biosboot"),
+      "--noswap": applied(AUTO, "--nohome, --noswap, --noboot leave those out; msdos has no biosboot"),
+      "--hibernation": applied(AUTO, "--nolvm is --type=plain; --hibernation sizes swap as RAM plus the recommended swap"),
+      "--hw-passphrase": refused(`${LUKS_MISSING}; an OPAL self-encrypting drive is hardware an image file does not have`),
+      ...luks,
+    },
   },
   clearpart: {
     command: applied(LAYOUT, "clearpart --disklabel=gpt makes a gpt disk; swap gets the swap GUID"),
@@ -140,8 +186,8 @@ export const storageStates: Registry = {
     options: Object.fromEntries(["<device>", "<mntpoint>", "--reformat", "--mkfsoptions", "--mountoptions"].map((k) => [k, refused("mount assigns mount points to existing devices; ksimage creates its disks from scratch: use part lines")])),
   },
   snapshot: {
-    command: refused(`snapshots are LVM thin snapshots: ${LVM}`),
-    options: { "--name": refused(`snapshots are LVM thin snapshots: ${LVM}`), "--when": refused(`snapshots are LVM thin snapshots: ${LVM}`) },
+    command: refused(`snapshots are LVM thin snapshots: ${THIN}`),
+    options: { "--name": refused(`snapshots are LVM thin snapshots: ${THIN}`), "--when": refused(`snapshots are LVM thin snapshots: ${THIN}`) },
   },
   iscsi: {
     command: warned(`iscsi ${NOT_ON_IMAGE_STORAGE}`),

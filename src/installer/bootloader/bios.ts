@@ -15,11 +15,14 @@ export function chooseBiosInstaller(guest: GuestGrub): GrubInstaller {
 }
 
 /** The grub-install argv for DEVICE (the whole disk): as the guest runs it, or the host's with --boot-directory. */
-export function grubInstallArgs(installer: GrubInstaller, root: string, device: string): string[] {
-  if (installer.kind === "guest") return [installer.command, "--target=i386-pc", device];
+export function grubInstallArgs(installer: GrubInstaller, root: string, device: string, extraModules: readonly string[] = []): string[] {
+  // /boot inside LVM: the core image needs the lvm module to find it (grub-probe sees only a loop device here).
+  const modules = extraModules.length > 0 ? [`--modules=${extraModules.join(" ")}`] : [];
+  if (installer.kind === "guest") return [installer.command, "--target=i386-pc", ...modules, device];
   return [
     "grub-install",
     "--target=i386-pc",
+    ...modules,
     `--boot-directory=${path.join(root, "boot")}`,
     ...(installer.modules === "guest" ? [`--directory=${path.join(root, GRUB_MODULE_DIRS.bios)}`] : []),
     device,
@@ -32,10 +35,10 @@ export function biosGrubDir(installer: GrubInstaller, guest: GuestGrub): "grub" 
 }
 
 // Write GRUB's boot code for TARGET onto DEVICE (the loop device of the whole disk).
-export async function installGrubBios(installer: GrubInstaller, guest: GuestSession, device: string, target: BiosTarget): Promise<void> {
+export async function installGrubBios(installer: GrubInstaller, guest: GuestSession, device: string, target: BiosTarget, extraModules: readonly string[] = []): Promise<void> {
   const where = target.target === "mbr-gap" ? "the MBR gap" : `biosboot partition ${target.partition}`;
   const whose = installer.kind === "guest" ? "the image's own grub-install" : `the host's grub-install with the ${installer.modules}'s modules`;
-  const argv = grubInstallArgs(installer, guest.root, device);
+  const argv = grubInstallArgs(installer, guest.root, device, extraModules);
   const reason = `install GRUB for BIOS into ${where} of disk ${target.disk} (${whose})`;
   await (installer.kind === "guest" ? guest.run(argv, { reason }) : run(argv, { reason }));
 }

@@ -1,5 +1,6 @@
 // Render grub.cfg from templates/grub.cfg.hbs when the guest has no grub-mkconfig: root=UUID=, /boot placement from the plan.
 import { readFileSync } from "node:fs";
+import { rootSpec } from "./grub-cfg-fix.js";
 import Handlebars from "handlebars";
 import { InternalError } from "../../errors.js";
 import type { FsType } from "../../partition/types.js";
@@ -50,7 +51,7 @@ export function bootPath(plan: BootloaderPlan, relative: string): string {
 export function kernelCommandLine(plan: BootloaderPlan): string {
   booting(plan);
   const subvol = plan.root.subvol ? [`rootflags=subvol=${plan.root.subvol}`] : [];
-  return [`root=UUID=${plan.root.uuid}`, "ro", ...subvol, ...plan.kernelArgs].join(" ");
+  return [`root=${rootSpec(plan.root)}`, "ro", ...subvol, ...plan.kernelArgs].join(" ");
 }
 
 /** The data the template is rendered with (exported for tests). */

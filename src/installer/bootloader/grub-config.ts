@@ -4,7 +4,7 @@ import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { getLogger, isDryRun } from "../../run/index.js";
 import type { GuestSession } from "../guest/session.js";
-import { assertNoHostDevices, fixBlsEntry, rewriteRootDevice, unrestrictEntries } from "./grub-cfg-fix.js";
+import { assertNoHostDevices, fixBlsEntry, rewriteRootDevice, rootSpec, unrestrictEntries } from "./grub-cfg-fix.js";
 import { renderGrubCfg } from "./grub-cfg.js";
 import type { GuestGrub } from "./guest-grub.js";
 import { findKernels, guestOsName } from "./kernels.js";
@@ -30,8 +30,9 @@ async function fixBlsEntries(root: string, plan: BootloaderPlan): Promise<void> 
   if (!existsSync(dir)) return;
   for (const name of readdirSync(dir).filter((n) => n.endsWith(".conf"))) {
     const file = path.join(dir, name);
-    const text = await rewriteFile(file, (t) => fixBlsEntry(t, plan.root!.uuid, plan.kernelArgs));
-    assertNoHostDevices(text, file);
+    const spec = rootSpec(plan.root!);
+    const text = await rewriteFile(file, (t) => fixBlsEntry(t, plan.root!.uuid, plan.kernelArgs, spec));
+    assertNoHostDevices(text, file, spec.startsWith("/dev/") ? spec : undefined);
   }
 }
 
@@ -56,7 +57,7 @@ export async function writeGrubConfig(o: {
     if (isDryRun()) return source;
     await fixBlsEntries(o.root, o.plan);
     await rewriteFile(file, (t) => {
-      const fixed = rewriteRootDevice(t, o.plan.root!.uuid);
+      const fixed = rewriteRootDevice(t, o.plan.root!.uuid, rootSpec(o.plan.root!));
       return o.passwordHash ? unrestrictEntries(fixed) : fixed;
     });
   } else {
@@ -66,7 +67,8 @@ export async function writeGrubConfig(o: {
     const text = renderGrubCfg({ plan: o.plan, kernels: findKernels(o.root), osName: guestOsName(o.root), passwordHash: o.passwordHash });
     await writeFile(file, text, { mode: 0o644 });
   }
-  assertNoHostDevices(await readFile(file, "utf8"), file);
+  const spec = rootSpec(o.plan.root!);
+  assertNoHostDevices(await readFile(file, "utf8"), file, spec.startsWith("/dev/") ? spec : undefined);
   // The file holds the password hash: root only.
   await chmod(file, o.passwordHash ? 0o600 : 0o644);
   return source;

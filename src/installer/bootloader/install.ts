@@ -70,7 +70,7 @@ async function installGrub(ctx: BootloaderContext, plan: BootloaderPlan, guest: 
   if (plan.bios) {
     bios = chooseBiosInstaller(guest);
     log(`BIOS: ${bios.kind === "guest" ? "the image's own grub-install" : `the host's grub-install with the ${bios.modules}'s i386-pc modules`}`);
-    await installGrubBios(bios, ctx.guest, deviceOf(ctx, plan.bios.disk).device, plan.bios);
+    await installGrubBios(bios, ctx.guest, deviceOf(ctx, plan.bios.disk).device, plan.bios, plan.boot?.volume ? ["lvm"] : []);
   }
   let uefi: EfiImageMaker | null = null;
   if (plan.uefi) {

@@ -3,6 +3,7 @@ import { PlanError } from "../../errors.js";
 import type { Bootloader, Kickstart } from "../../kickstart/model.js";
 import type { DiskPlan, LayoutPlan } from "../../partition/types.js";
 import { decideFirmware } from "./firmware.js";
+import { rootSpec } from "./grub-cfg-fix.js";
 import { serialConsole, splitKernelArgs } from "./kernel-args.js";
 import type { BootFilesystem, BootloaderPlan, Firmware } from "./types.js";
 
@@ -120,9 +121,13 @@ export function planBootloader(ks: Kickstart, layout: LayoutPlan, opts: Bootload
     firmware = uefi ? "uefi" : null;
   }
   if (b.leavebootorder && uefi) why.push("--leavebootorder: nothing to leave, the removable path needs no NVRAM boot entry");
-  why.push(`root=UUID=${root.uuid}; kernel and initrd are read from ${separate ? `the /boot filesystem (UUID ${boot.uuid})` : `/boot on the root filesystem`}`);
+  if (root.volume) why.push(`root=${rootSpec(root)}: the root is logical volume ${root.volume.vg}/${root.volume.lv}; the image's initramfs (lvm2) activates it`);
+  if (boot.volume) why.push(`/boot is inside volume group ${boot.volume.vg}: GRUB's lvm module is built into its ${[decision.bios ? "BIOS core image" : "", decision.uefi ? "UEFI image" : ""].filter(Boolean).join(" and ")}`);
+  why.push(`root=${rootSpec(root)}; kernel and initrd are read from ${separate ? `the /boot filesystem (UUID ${boot.uuid})` : `/boot on the root filesystem`}`);
 
   const kernelArgs = splitKernelArgs(b.append);
+  // dracut activates only the LVs named by rd.lvm.lv (Anaconda writes the same); initramfs-tools activates root= itself.
+  if (root.volume && !kernelArgs.includes(`rd.lvm.lv=${root.volume.vg}/${root.volume.lv}`)) kernelArgs.push(`rd.lvm.lv=${root.volume.vg}/${root.volume.lv}`);
   const serial = serialConsole(kernelArgs);
   if (serial) why.push(`--append names console=ttyS${serial.unit}: ${loader === "grub2" ? "GRUB" : "extlinux"}'s own menu goes to serial port ${serial.unit} at ${serial.speed} baud too`);
   const password = passwordOf(b, loader, warnings);

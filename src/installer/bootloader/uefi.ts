@@ -67,7 +67,7 @@ export async function installGrubUefi(o: {
   const dir = efiDir(o.grubDir);
   const hostDir = path.join(o.root, dir);
   const moddir = o.maker.kind === "host" && o.maker.modules === "host" ? `/${GRUB_MODULE_DIRS.efi}` : path.join(o.root, GRUB_MODULE_DIRS.efi);
-  const modules = [...new Set([...EFI_IMAGE_MODULES, GRUB_FS_MODULE[o.boot.fstype]])];
+  const modules = [...new Set([...EFI_IMAGE_MODULES, GRUB_FS_MODULE[o.boot.fstype], ...(o.boot.volume ? ["lvm"] : [])])];
   if (!isDryRun()) {
     await mkdir(hostDir, { recursive: true, mode: 0o755 });
     // grub.cfg's insmod lines load modules from $prefix/x86_64-efi at boot.

@@ -134,6 +134,7 @@ export async function withGuestSession<T>(root: string, teardown: Teardown, fn: 
 // These filesystems hold no data to flush: one umount, and the careful unmount (check, sync, retry while busy) only when
 // that fails (a leftover process, or a signal's unwind before the mount was made). Six mounts, six processes, not 24.
 async function unmountSessionFs(target: string): Promise<void> {
+  if (isDryRun()) return; // as unmount(): a dry run shows what is set up, nothing is mounted to undo
   const quick = await run(["umount", target], { reason: `unmount ${target}`, allowExitCodes: [1, 32] });
   if (quick.exitCode !== 0) await unmount(target);
 }

@@ -13,20 +13,25 @@ import { systemctlArgs, unitName } from "../../../src/installer/configure/servic
 import { adjtimeText } from "../../../src/installer/configure/timezone.js";
 import { configureRootPassword } from "../../../src/installer/configure/users.js";
 import { repoSection } from "../../../src/installer/dnf-config.js";
+import type { GuestSession } from "../../../src/installer/guest/session.js";
 import { dnfBaseArgs } from "../../../src/installer/dnf.js";
 import { kickstartRpmRepos, packageSelection } from "../../../src/installer/source.js";
 import { mkfsArgs } from "../../../src/partition/mkfs.js";
 import { planLayout } from "../../../src/partition/layout.js";
 import { MiB } from "../../../src/kickstart/model.js";
-import type { GuestSession } from "../../../src/installer/guest/session.js";
 import { Teardown } from "../../../src/run/index.js";
 import { dnfSource } from "../../helpers/selection.js";
 import { parseOk } from "../../helpers/ks.js";
 
-/** These steps run nothing in the guest here (file edits, or no tool found): a session that is never opened. */
-const NO_GUEST = undefined as unknown as GuestSession;
-
 const HASH = "$6$fixedsalt$rootpwiscryptedhashvalue";
+
+/** These roots hold no binaries: nothing may run inside them (file edits do the work), so entering fails the test. */
+function noGuest(root: string): GuestSession {
+  const refuse = (): never => {
+    throw new Error(`this test expects nothing to run inside ${root}`);
+  };
+  return { root, run: refuse, guestTool: refuse, provideFiles: refuse, mounts: [], release: async () => undefined };
+}
 
 describe("partitions and disks", () => {
   it("part swap --recommended gets 1024 MiB", () => {
@@ -81,13 +86,13 @@ describe("accounts, on a root edited as files", () => {
 
   it("rootpw --iscrypted stores the hash as written", async () => {
     const ks = parseOk(`rootpw --iscrypted ${HASH}\n`);
-    await configureRootPassword({ ks, root, teardown: new Teardown(), guest: NO_GUEST }, filesAccounts(root));
+    await configureRootPassword({ ks, root, guest: noGuest(root), teardown: new Teardown() }, filesAccounts(root));
     expect(await shadowOf("root")).toBe(HASH);
   });
 
   it("rootpw --lock and user --lock lock the accounts", async () => {
     const ks = parseOk(`rootpw --lock --iscrypted ${HASH}\n`);
-    await configureRootPassword({ ks, root, teardown: new Teardown(), guest: NO_GUEST }, filesAccounts(root));
+    await configureRootPassword({ ks, root, guest: noGuest(root), teardown: new Teardown() }, filesAccounts(root));
     expect(await shadowOf("root")).toBe(`!${HASH}`);
     // user --lock is shown on a real guest by tests/integration/installer/configure.test.ts (svc); here the model.
     expect(parseOk("user --name=svc --lock\n").users[0]!.lock).toBe(true);
@@ -124,8 +129,8 @@ describe("system settings", () => {
     const root = await mkdtemp(path.join(os.tmpdir(), "ksimage-faith-"));
     try {
       // Nothing is run and nothing written, so a guest with no firewall tool gets no warning either.
-      expect(await configureFirewall({ ks: parseOk("firewall --use-system-defaults\n"), root, teardown: new Teardown(), guest: NO_GUEST })).toEqual([]);
-      expect(await configureFirewall({ ks: parseOk("firewall --enabled\n"), root, teardown: new Teardown(), guest: NO_GUEST })).toHaveLength(1);
+      expect(await configureFirewall({ ks: parseOk("firewall --use-system-defaults\n"), root, guest: noGuest(root), teardown: new Teardown() })).toEqual([]);
+      expect(await configureFirewall({ ks: parseOk("firewall --enabled\n"), root, guest: noGuest(root), teardown: new Teardown() })).toHaveLength(1);
     } finally {
       await rm(root, { recursive: true, force: true });
     }

@@ -31,14 +31,14 @@ describe("option-state rule", () => {
   });
 
   it("a refused command stops the plan, and every other refusal is listed", () => {
-    const e = refusal("autopart --type=plain\nrescue\n");
+    const e = refusal("mount /dev/sda1 /\nrescue\n");
     expect(e.pos).toMatchObject({ line: 1 });
-    expect(e.message).toMatch(/^autopart: autopart is not built/);
+    expect(e.message).toMatch(/^mount: mount assigns mount points to existing devices/);
     expect(e.message).toContain("also ks.cfg:2: rescue: rescue starts the installer's rescue shell");
   });
 
-  it("refuses before the layout is looked at (autopart without part lines is not 'no part lines at line 0')", () => {
-    expect(() => buildPlan(parseOk("autopart\n"))).toThrow(/^autopart: autopart is not built/);
+  it("refuses before the layout is looked at (mount without part lines is not 'no part lines at line 0')", () => {
+    expect(() => buildPlan(parseOk("mount /dev/sda1 /\n"))).toThrow(/^mount: mount assigns mount points/);
   });
 
   it("an option refused only by the Debian path passes for dnf and stops for apt", () => {

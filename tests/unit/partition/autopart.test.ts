@@ -48,6 +48,11 @@ describe("autopart --type=plain", () => {
     expect(r[3]![3]).toBe(70 * 1024);
     expect(r[4]![3]).toBe(204800 - 2 - 1 - 600 - 1024 - 70 * 1024 - 1024);
   });
+  it("--nolvm is --type=plain; --hibernation sizes swap as RAM plus the recommended swap", () => {
+    expect(parts(plan("autopart --nolvm\n"))).toEqual(parts(plan("autopart --type=plain\n")));
+    const p = plan("autopart --type=plain --hibernation\n", { memoryMiB: 4096 });
+    expect(parts(p).find((x) => x[0] === "swap")![3]).toBe(8192);
+  });
   it("--nohome, --noswap, --noboot leave those out; msdos has no biosboot", () => {
     const p = plan("clearpart --all --disklabel=msdos\nautopart --type=plain --nohome --noswap --noboot\n", { diskSizes: { sda: 100 * GiB } });
     expect(parts(p).map((x) => x[1])).toEqual(["/boot/efi", "/"]);

@@ -105,6 +105,15 @@ describe("planLayout: LVM extents", () => {
     const ks = "part / --size=100\npart pv.01 --size=1\nvolgroup v pv.01\nlogvol swap --vgname=v --name=swap --recommended\n";
     expect(plan(ks, { memoryMiB: 4096 }).volumeGroups[0]!.lvs[0]!.sizeBytes).toBe(4096 * MiB);
     expect(plan(ks).volumeGroups[0]!.lvs[0]!.sizeBytes).toBe(1024 * MiB);
+    const hib = "part / --size=100\npart pv.01 --size=1\nvolgroup v pv.01\nlogvol swap --vgname=v --name=swap --hibernation\n";
+    expect(plan(hib, { memoryMiB: 4096 }).volumeGroups[0]!.lvs[0]!.sizeBytes).toBe(8192 * MiB);
+  });
+
+  it("--mkfsoptions and --fsoptions reach the LV's filesystem plan", () => {
+    const ks = `part / --size=100\npart pv.01 --size=1\nvolgroup v pv.01\nlogvol /srv --vgname=v --name=srv --size=64 --fstype=ext3 --mkfsoptions="-O ^has_journal -m 0" --fsoptions=noatime,nodev\n`;
+    const p = plan(ks);
+    expect(p.volumeGroups[0]!.lvs[0]!.filesystem).toMatchObject({ fstype: "ext3", mkfsOptions: ["-O", "^has_journal", "-m", "0"], fsoptions: "noatime,nodev" });
+    expect(p.fstab.some((l) => / \/srv ext3 noatime,nodev 0 2$/.test(l))).toBe(true);
   });
 
   it("a VG over two PVs on two disks: each LV on one PV, extents counted from each PV's start", () => {

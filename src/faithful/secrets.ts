@@ -1,0 +1,55 @@
+// Find the secrets a kickstart holds (passwords, hashes, passphrases, keys) and make copies of it without them.
+import type { Kickstart } from "../kickstart/model.js";
+import { REDACTED } from "../run/shell-quote.js";
+
+/** Model keys whose values are secrets, wherever they sit (rootpw, user, bootloader, sshpw, part/logvol/raid, network, iscsi, rdp, rhsm). */
+const SECRET_KEYS = new Set(["password", "passphrase", "wepkey", "wpakey", "hw_passphrase", "password_in", "md5pass", "activation_keys"]);
+
+/** The password in a proxy URL (`http://user:PASSWORD@host`), or undefined. */
+export function proxyPassword(url: string): string | undefined {
+  return /^[a-z][a-z0-9+.-]*:\/\/[^/:@]*:([^/@]+)@/i.exec(url)?.[1];
+}
+
+/** `--one-time-password=X` (realm join keeps its arguments verbatim). */
+const ONE_TIME = /^--one-time-password=(.+)$/;
+
+function walk(value: unknown, key: string | undefined, found: (secret: string) => void): void {
+  if (typeof value === "string") {
+    if (key !== undefined && SECRET_KEYS.has(key)) found(value);
+    else if (key === "proxy" && proxyPassword(value) !== undefined) found(proxyPassword(value)!);
+    else if (ONE_TIME.test(value)) found(ONE_TIME.exec(value)![1]!);
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const v of value) walk(v, key, found);
+    return;
+  }
+  if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) walk(v, k === "file" ? undefined : k, found);
+}
+
+/** Every secret value in the kickstart (plain and hashed passwords, passphrases, WEP/WPA keys, proxy passwords). */
+export function secretsOf(ks: Kickstart): string[] {
+  const out = new Set<string>();
+  walk(ks, undefined, (s) => {
+    if (s !== "") out.add(s);
+  });
+  return [...out];
+}
+
+function scrub(value: unknown, key: string | undefined): unknown {
+  if (typeof value === "string") {
+    if (key !== undefined && SECRET_KEYS.has(key)) return value === "" ? value : REDACTED;
+    const proxy = key === "proxy" ? proxyPassword(value) : undefined;
+    if (proxy !== undefined) return value.replace(`:${proxy}@`, `:${REDACTED}@`);
+    if (ONE_TIME.test(value)) return `--one-time-password=${REDACTED}`;
+    return value;
+  }
+  if (Array.isArray(value)) return value.map((v) => scrub(v, key));
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, k)]));
+  return value;
+}
+
+/** A copy of the kickstart with every secret replaced by *** (what `plan --json` prints). */
+export function redactKickstart(ks: Kickstart): Kickstart {
+  return scrub(ks, undefined) as Kickstart;
+}

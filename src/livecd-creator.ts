@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// Entry point of the `livecd-creator` drop-in binary (options and exit codes of the original tool).
+import { livecdCreatorMain } from "./cli/livecd-creator.js";
+
+process.exitCode = await livecdCreatorMain(process.argv.slice(2));
