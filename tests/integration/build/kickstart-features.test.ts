@@ -11,6 +11,7 @@ import { PlanError } from "../../../src/errors.js";
 import { configureDefaultDesktop, configureDefaultTarget } from "../../../src/installer/configure/default-target.js";
 import { configureFirstboot } from "../../../src/installer/configure/firstboot.js";
 import { ScriptError } from "../../../src/installer/scripts.js";
+import { fillVfatFilesystems } from "../../../src/partition/vfat-fill.js";
 import { createLogger, getLogger, run, setLogger, Teardown } from "../../../src/run/index.js";
 import { planKickstart, useSandbox } from "../../helpers/build-sandbox.js";
 import { mountPartitionReadOnly } from "../../helpers/image-readback.js";
@@ -180,6 +181,34 @@ describe("ksimage build: kickstart features", () => {
     expect((error as PlanError).message).toContain(":3: part --passphrase: LUKS encryption is not built");
     expect((error as PlanError).message).not.toContain("not-printed");
     expect(readdirSync(sb.dir)).toEqual(["luks.ks"]);
+  });
+});
+
+describe("vfat filling on an ESP the boot loader has written (a FAT image file, no loop device)", () => {
+  it("copies the tree's files next to the boot loader's, keeps the boot loader's file on a clash, and empties the mount point", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "ksimage-esp-"));
+    try {
+      const image = path.join(dir, "esp.img");
+      await run(["truncate", "-s", "40M", image]);
+      await run(["mkfs.vfat", "-F", "32", image]);
+      await run(["mmd", "-i", image, "::/EFI", "::/EFI/BOOT"], { env: MTOOLS_ENV });
+      await writeFile(path.join(dir, "grub.efi"), "ksimage's grub");
+      await run(["mcopy", "-i", image, path.join(dir, "grub.efi"), "::/EFI/BOOT/BOOTX64.EFI"], { env: MTOOLS_ENV });
+      const root = path.join(dir, "root");
+      await mkdir(path.join(root, "boot/efi/EFI/BOOT"), { recursive: true });
+      await mkdir(path.join(root, "boot/efi/EFI/vendor"), { recursive: true });
+      await writeFile(path.join(root, "boot/efi/EFI/BOOT/BOOTX64.EFI"), "a package's shim");
+      await writeFile(path.join(root, "boot/efi/EFI/vendor/grub.cfg"), "from a package");
+
+      const warnings = await fillVfatFilesystems([{ mountpoint: "/boot/efi", image }], root);
+
+      expect(warnings).toEqual(["/boot/efi/EFI/BOOT/BOOTX64.EFI: the boot loader's file is kept; the installed tree's copy is not written"]);
+      expect((await run(["mtype", "-i", image, "::/EFI/BOOT/BOOTX64.EFI"], { env: MTOOLS_ENV })).stdout).toBe("ksimage's grub");
+      expect((await run(["mtype", "-i", image, "::/EFI/vendor/grub.cfg"], { env: MTOOLS_ENV })).stdout).toBe("from a package");
+      expect(readdirSync(path.join(root, "boot/efi"))).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

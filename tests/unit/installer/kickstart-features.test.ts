@@ -34,11 +34,12 @@ function refusal(text: string): { line: number; message: string } {
 
 describe("refused at plan time, with the line", () => {
   it.each([
-    // Every LUKS option is refused by the option-state registry (src/faithful), whatever its value (logvol, raid
-    // and autopart lines are refused there as a whole on this branch).
+    // Every LUKS option is refused by the option-state registry (src/faithful), whatever its value.
     ["part --encrypted", `part /boot --size=32\npart / --size=64 --encrypted`, 2, /^part --encrypted: LUKS encryption is not built by ksimage: it needs dm-crypt/],
     ["part --passphrase alone", `${ROOT}part /srv --size=8 --passphrase=secret-pw`, 2, /^part --passphrase: LUKS encryption is not built .*refuses rather than write the disk in plain text/],
     ["part --pbkdf/--escrowcert", `${ROOT}part /srv --size=8 --pbkdf=argon2id --escrowcert=file:///c.pem`, 2, /^part --(escrowcert|pbkdf): LUKS encryption is not built/],
+    ["logvol --encrypted", `${ROOT}part pv.01 --size=64\nvolgroup vg pv.01\nlogvol /home --vgname=vg --name=home --size=8 --encrypted --cipher=aes-xts-plain64`, 4, /^logvol --encrypted: LUKS encryption is not built/],
+    ["autopart --encrypted", `autopart --type=plain --encrypted --passphrase=secret-pw`, 1, /^autopart --encrypted: LUKS encryption is not built/],
     ["vfat /", `part / --fstype=vfat --size=64`, 1, /^part \/ --fstype=vfat: a FAT filesystem cannot hold a Linux root/],
     ["%certificate without --dir", `${ROOT}%certificate --filename=ca.pem\nX\n%end`, 2, /has no --dir/],
     ["network --bindto=mac without a MAC", `${ROOT}network --device=eth0 --bindto=mac`, 2, /MAC address to bind to is unknown/],
