@@ -358,7 +358,7 @@ async function enterGuest(ctx: BuildContext): Promise<GuestSession> {
     await ctx.guest.provideFiles();
     return ctx.guest;
   }
-  const devices = Object.values(ctx.mapped).flatMap((m) => [m.device, ...Object.values(m.partitions)]);
+  const devices = [...Object.values(ctx.mapped).flatMap((m) => [m.device, ...Object.values(m.partitions)]), ...Object.values(ctx.volumes)];
   ctx.guest = await openGuestSession(ctx.root, ctx.devices, { devices });
   return ctx.guest;
 }

@@ -46,7 +46,7 @@ export async function checkHost(): Promise<HostCheck[]> {
   return [
     { name: "root", ok: uid === 0, detail: uid === 0 ? "running as root" : `running as uid ${uid}`, without: "build and boot tests cannot run (validate, inspect, plan and doctor work without root)", required: true },
     { name: "loop devices", ok: loop.ok, detail: loop.detail, without: "no disk image can be partitioned or mounted", required: true },
-    { name: "device-mapper", ok: dm, detail: dm ? "kpartx and LVM usable" : "no device-mapper driver", without: "LVM (volgroup/logvol) cannot be built; partitions are mapped with loop devices and partx instead of kpartx", required: false },
+    { name: "device-mapper", ok: dm, detail: dm ? "kpartx usable; LVM volumes are activated normally" : "no device-mapper driver", without: "partitions are mapped with loop devices and partx instead of kpartx; LVM still works: lvm2 writes its metadata with --driverloaded n and each logical volume is reached through a loop device at its extents (only an LV spanning two PVs, thin pools and cache volumes are refused)", required: false },
     { name: "vfat driver", ok: fs.includes("vfat"), detail: fs.includes("vfat") ? "the kernel mounts FAT" : "the kernel cannot mount FAT", without: "nothing: EFI system partitions are filled with mtools, never mounted", required: false },
     { name: "KVM", ok: accel.accel === "kvm", detail: accel.reason, without: "boot tests run under TCG (software emulation): a Debian guest takes 30-60 s to reach login", required: false },
   ];

@@ -16,6 +16,7 @@ export const ALL_TOOLS: readonly { tool: string; reason: string; optional?: bool
   { tool: "losetup", reason: "attach disk images as loop devices" },
   { tool: "partx", reason: "create partition devices on loop devices" },
   { tool: "kpartx", reason: "map partitions where device-mapper exists", optional: true },
+  { tool: "pvcreate", reason: "make LVM volumes (volgroup/logvol/autopart; lvm2 2.03 works without device-mapper via --driverloaded n)", optional: true },
   { tool: "mkfs.ext4", reason: "make ext2/3/4 filesystems" },
   { tool: "mkfs.xfs", reason: "make xfs filesystems", optional: true },
   { tool: "mkfs.btrfs", reason: "make btrfs filesystems", optional: true },

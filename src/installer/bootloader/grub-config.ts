@@ -51,7 +51,8 @@ export async function writeGrubConfig(o: {
   const file = path.join(o.root, "boot", o.grubDir, "grub.cfg");
   if (!isDryRun()) await mkdir(path.dirname(file), { recursive: true, mode: 0o755 });
   let source: GrubConfigSource;
-  if (o.guest.mkconfig !== null) {
+  // A root LV is a bare loop device here: the guest's 10_linux writes no entry for it, so the template writes grub.cfg.
+  if (o.guest.mkconfig !== null && o.plan.root?.volume == null) {
     await o.guestSession.run(grubMkconfigArgs(o.guest.mkconfig, o.grubDir), { reason: "generate grub.cfg with the image's own grub-mkconfig" });
     source = "guest grub-mkconfig";
     if (isDryRun()) return source;
