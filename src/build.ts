@@ -1,8 +1,8 @@
 // Build an appliance from its BuildPlan: the pipeline, one step per line, every acquisition on a Teardown.
 import { existsSync } from "node:fs";
-import { chmod, mkdir, mkdtemp, rename, rm } from "node:fs/promises";
+import { mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
-import { KsimageError, PlanError } from "./errors.js";
+import { KsimageError } from "./errors.js";
 import { installBootloader } from "./installer/bootloader/install.js";
 import { configureSystem } from "./installer/configure/index.js";
 import { openGuestSession, type GuestSession } from "./installer/guest/session.js";
@@ -14,7 +14,6 @@ import { runPostScripts, runPreInstallScripts, runPreScripts } from "./installer
 import { writeCertificates } from "./installer/configure/certificates.js";
 import { configureDefaultDesktop, configureDefaultTarget } from "./installer/configure/default-target.js";
 import { configureFirstboot } from "./installer/configure/firstboot.js";
-import { verifyLiveimgChecksum } from "./installer/liveimg-checksum.js";
 import { runOnErrorScripts } from "./installer/onerror.js";
 import { fillVfatFilesystems, vfatTargets } from "./partition/vfat-fill.js";
 import { restoreCachedTree, storeCachedTree, type InstalledTree } from "./installer/tree-cache/index.js";
@@ -23,19 +22,19 @@ import { makeLiveIso, type IsoResult } from "./live/make-iso.js";
 import { writeLiveOutputs } from "./live/outputs.js";
 import { collectPackages, writeOutputs, type OutputReport, type PackageManifest } from "./output/index.js";
 import type { BuildPlan } from "./plan.js";
-import { checkTools } from "./build-tools.js";
+import { checkPlanCanBuild, makeWorkdir, unwindOrThrow } from "./build-setup.js";
 import { createDiskFile, partialPath, type DiskFile } from "./partition/disk-files.js";
 import { writeFstab } from "./partition/fstab.js";
 import { deviceMapperAvailable, mapPartitions, type MapMethod, type MappedDisk } from "./partition/map.js";
-import { checkVolumeGroupNames, makeVolumes, type VolumeDevices } from "./partition/lvm.js";
+import { makeVolumes, type VolumeDevices } from "./partition/lvm.js";
 import { makeFilesystems } from "./partition/mkfs.js";
-import { mountsUnder, mountTargets } from "./partition/mount.js";
+import { mountTargets } from "./partition/mount.js";
 import { partitionDisk } from "./partition/parted.js";
 import { reproducibleDocumentIds } from "./repro/descriptors.js";
 import { removeImageIdentity } from "./repro/identity.js";
 import { rebuildExtFilesystems, writeRebuiltFilesystems, type RebuiltFs } from "./repro/rebuild-ext.js";
 import { clampTimesArgs, removeVolatile } from "./repro/tree.js";
-import { BuildJournal, JOURNAL_FILE, getLogger, installSignalHandlers, isDryRun, journal, ownerIdentity, retryUntil, run, setJournal, Teardown, type DeferHandle, type TeardownReport } from "./run/index.js";
+import { getLogger, installSignalHandlers, isDryRun, journal, run, setJournal, Teardown, type DeferHandle } from "./run/index.js";
 
 export interface BuildOptions {
   /** Use this directory as the work directory (it is never removed); default: a fresh one under tmpdir. */
@@ -196,65 +195,6 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
     setJournal(undefined);
     removeHandlers();
     for (const f of report.failures) opts.log?.(`could not undo: ${f.label}: ${f.error instanceof Error ? f.error.message : String(f.error)}`);
-  }
-}
-
-// Refuse, before touching anything, what this host or this plan cannot build.
-async function checkPlanCanBuild(plan: BuildPlan): Promise<void> {
-  const dm = await deviceMapperAvailable();
-  if (plan.layout.needsDeviceMapper && !dm) {
-    throw new PlanError(`${plan.layout.deviceMapperReasons.join("; ")}: that needs the device-mapper kernel driver, which this host does not have`, undefined, "give each logical volume a size that fits on one PV (only linear LVs on one PV are made with loop devices)");
-  }
-  await checkVolumeGroupNames(plan.layout, dm);
-  if (plan.source.kind === "none") {
-    throw new PlanError(`nothing to install: ${plan.source.reason}`, undefined, "add %packages, or liveimg --url=file:///path/to/root.tar");
-  }
-  if (plan.source.kind === "liveimg" && !isDryRun()) {
-    const pos = { file: plan.kickstart, line: plan.source.line, includeStack: [plan.kickstart] };
-    if (!existsSync(plan.source.path)) throw new PlanError(`liveimg --url=${plan.source.url}: ${plan.source.path} does not exist`, pos);
-    if (plan.source.checksum !== undefined) await verifyLiveimgChecksum(plan.source.path, plan.source.checksum, pos);
-  }
-  await checkTools(plan);
-}
-
-// A fresh work directory (0755: tools that drop privileges must reach it), removed at the end unless kept.
-async function makeWorkdir(opts: BuildOptions, outer: Teardown, applianceDir: string): Promise<string> {
-  if (opts.workdir !== undefined) {
-    if (!isDryRun()) await mkdir(opts.workdir, { recursive: true });
-    return path.resolve(opts.workdir);
-  }
-  const parent = path.resolve(opts.tmpdir ?? "/var/tmp");
-  if (isDryRun()) return path.join(parent, "ksimage-XXXXXX");
-  const workdir = await mkdtemp(path.join(parent, "ksimage-"));
-  // The journal first: from now on a killed build is found and reaped by the next build or `ksimage cleanup`.
-  setJournal(new BuildJournal(workdir, ownerIdentity(), applianceDir));
-  await chmod(workdir, 0o755);
-  if (opts.keepWorkdir) {
-    outer.defer("say where the kept work directory is", () => opts.log?.(`work directory kept: ${workdir}`));
-    outer.defer("drop the journal of the kept work directory", () => rm(path.join(workdir, JOURNAL_FILE), { force: true }));
-  } else {
-    outer.defer(`remove the work directory ${workdir}`, () => removeWorkdir(workdir));
-  }
-  return workdir;
-}
-
-// rm -rf only once nothing is mounted below it, and never across into another filesystem.
-// Tried again after a failure: a work directory left behind would be reaped only by the next build or cleanup.
-async function removeWorkdir(workdir: string): Promise<void> {
-  await retryUntil(
-    async () => {
-      const mounted = await mountsUnder(workdir);
-      if (mounted.length > 0) throw new KsimageError(`not removing ${workdir}: ${mounted.join(", ")} still mounted`);
-      await run(["rm", "-rf", "--one-file-system", "--", workdir], { reason: "remove the work directory" });
-    },
-    { deadlineMs: 3_000, intervalMs: 500, label: `remove ${workdir}` },
-  );
-}
-
-async function unwindOrThrow(stack: Teardown): Promise<void> {
-  const report: TeardownReport = await stack.unwind();
-  if (report.failures.length > 0) {
-    throw new KsimageError(`could not undo: ${report.failures.map((f) => `${f.label} (${f.error instanceof Error ? f.error.message : String(f.error)})`).join("; ")}`);
   }
 }
 
