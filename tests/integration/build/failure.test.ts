@@ -22,7 +22,8 @@ describe("ksimage build: failure half-way", () => {
 
     expect(error).toBeInstanceOf(ToolError);
     expect((error as ToolError).argv[0]).toBe("tar");
-    expect(lines.at(-1)).toMatch(/^\[\d+\/\d+\] install /);
+    expect(lines.at(-2)).toMatch(/^\[\d+\/\d+\] install /);
+    expect(lines.at(-1)).toMatch(/^failed at step \d+\/\d+ \(install\)$/);
     expect(readdirSync(path.join(sb.outdir, "broken"))).toEqual([]);
     expect(readdirSync(sb.dir).filter((f) => f.startsWith("ksimage-"))).toEqual([]);
   });
