@@ -61,7 +61,7 @@ describe("examples/debian-minimal.ks (BIOS, msdos)", () => {
     const shadow = readFileSync(path.join(mnt, "etc/shadow"), "utf8");
     expect(shadow).toMatch(/^root:\$6\$[^:]+:/m);
     expect(shadow).toMatch(/^admin:\$6\$[^:]+:/m);
-    expect(shadow).not.toContain("ksimage:");
+    expect(shadow).not.toContain("example-root-pw");
     expect(readFileSync(path.join(mnt, "etc/passwd"), "utf8")).toMatch(/^admin:x:\d+:\d+:/m);
     expect(readFileSync(path.join(mnt, "etc/group"), "utf8")).toMatch(/^sudo:x:\d+:.*admin/m);
     expect(readFileSync(path.join(mnt, "etc/hostname"), "utf8").trim()).toBe("appliance");
