@@ -47,15 +47,6 @@ describe("LVM and autopart appliances boot", () => {
     console.log(`debian-lvm: build ${b.seconds.toFixed(1)} s; login BIOS ${bios.toFixed(1)} s, UEFI ${uefi.toFixed(1)} s`);
   }, 45 * 60_000);
 
-  it("the variant with /boot inside the volume group boots (GRUB's lvm module)", async () => {
-    const sb = sandbox();
-    const text = uniqueVg(example).replace(/^part \/boot --fstype=ext4.*\n/m, "");
-    expect(text).not.toMatch(/^part \/boot /m);
-    const b = await build(sb, "debian-lvm-boot-in-vg", text);
-    const bios = await boot(b.qcow2, false);
-    console.log(`debian-lvm, /boot in the VG: build ${b.seconds.toFixed(1)} s; login BIOS ${bios.toFixed(1)} s`);
-  }, 45 * 60_000);
-
   it("autopart --type=plain (issue 11): biosboot, ESP, /boot, / and swap as Anaconda lays them out; boots to login", async () => {
     const sb = sandbox();
     const text = example.replace(/^(part|volgroup|logvol) .*\n/gm, "").replace(/^clearpart .*$/m, "clearpart --all --initlabel\nautopart --type=plain --nohome");
