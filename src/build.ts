@@ -156,6 +156,9 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
   const started = Date.now();
   try {
     const workdir = await makeWorkdir(opts, outer, plan.applianceDir);
+    // Runs after the files stack: a SIGINT during "create disk files" can unwind between rm and open, so the
+    // disk file is made after its removal ran (the faults layer saw one .partial left at that step).
+    if (!isDryRun()) outer.defer("remove disk files an interrupted step made after their undo", () => removeLatePartials(plan));
     const files = new Teardown();
     const devices = new Teardown();
     outer.defer("remove unfinished output files", () => unwindOrThrow(files));
@@ -442,4 +445,9 @@ function diskFile(ctx: BuildContext, disk: string): string {
   const file = ctx.disks[disk];
   if (file === undefined) throw new KsimageError(`disk ${disk} has no disk file`);
   return file.path;
+}
+
+// The raw .partial files of this build's outputs that are still there once everything else is undone.
+async function removeLatePartials(plan: BuildPlan): Promise<void> {
+  for (const out of plan.outputs) await rm(partialPath(out.path), { force: true });
 }
