@@ -1,4 +1,5 @@
 // What a live ISO puts in place of the disk layout and the disk boot loader: nothing to partition, GRUB on the ISO instead.
+import { noBootloader } from "../installer/bootloader/plan.js";
 import type { BootloaderPlan } from "../installer/bootloader/types.js";
 import type { LayoutPlan } from "../partition/types.js";
 import type { LivePlan } from "./types.js";
@@ -10,21 +11,9 @@ export function liveLayout(): LayoutPlan {
 
 // No boot loader goes into the tree: the ISO carries GRUB for BIOS and UEFI.
 export function liveBootloader(live: LivePlan): BootloaderPlan {
-  return {
-    loader: "none",
-    firmware: null,
-    disk: null,
-    bios: null,
-    uefi: null,
-    boot: null,
-    root: null,
-    separateBoot: false,
+  return noBootloader("live ISO: no boot loader in the tree; GRUB on the ISO boots it under BIOS and UEFI (see the ISO layout)", {
     kernelArgs: live.kernelArgs,
     timeout: live.timeout,
-    defaultEntry: null,
     serial: live.serial,
-    password: null,
-    why: ["live ISO: no boot loader in the tree; GRUB on the ISO boots it under BIOS and UEFI (see the ISO layout)"],
-    warnings: [],
-  };
+  });
 }

@@ -56,7 +56,8 @@ function chooseDisk(b: Bootloader, layout: LayoutPlan, boot: BootFilesystem): Di
   return ordered ?? byName(boot.disk)!;
 }
 
-function none(why: string): BootloaderPlan {
+/** A plan that installs no boot loader, saying why (the live ISO gives its own kernel arguments, timeout and serial). */
+export function noBootloader(why: string, extra: Partial<Pick<BootloaderPlan, "kernelArgs" | "timeout" | "serial">> = {}): BootloaderPlan {
   return {
     loader: "none",
     firmware: null,
@@ -73,6 +74,7 @@ function none(why: string): BootloaderPlan {
     password: null,
     why: [why],
     warnings: [],
+    ...extra,
   };
 }
 
@@ -95,8 +97,8 @@ function passwordOf(b: Bootloader, loader: BootloaderPlan["loader"], warnings: s
 /** Decide the boot loader of the image. Pure: reads no disk, runs no tool; the plan holds no secret. */
 export function planBootloader(ks: Kickstart, layout: LayoutPlan, opts: BootloaderPlanOptions = {}): BootloaderPlan {
   const b = ks.bootloader;
-  if (b.disabled) return none("bootloader --disabled: no boot loader is installed or configured, so the image cannot boot by itself");
-  if (b.seen && b.location === "none") return none("bootloader --location=none: no boot loader is installed, so the image cannot boot by itself");
+  if (b.disabled) return noBootloader("bootloader --disabled: no boot loader is installed or configured, so the image cannot boot by itself");
+  if (b.seen && b.location === "none") return noBootloader("bootloader --location=none: no boot loader is installed, so the image cannot boot by itself");
   if (b.sdboot) throw new PlanError("bootloader --sdboot: ksimage does not install systemd-boot", undefined, "remove --sdboot to get GRUB 2 for BIOS and UEFI");
 
   const root = filesystemAt(layout, "/");
