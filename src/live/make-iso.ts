@@ -3,7 +3,7 @@ import { copyFile, mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { findKernels, type KernelImage } from "../installer/bootloader/kernels.js";
 import type { GuestSession } from "../installer/guest/session.js";
-import { getLogger, isDryRun, run, type DeferHandle, type Teardown } from "../run/index.js";
+import { getLogger, isDryRun, run, type DeferHandle, type Teardown, publishFile } from "../run/index.js";
 import { fatVolumeId, mcopyEfiArgs, mkfsEfibootArgs, mmdEfiArgs } from "./efiboot.js";
 import { biosCoreArgs, earlyConfig, efiCoreArgs, liveGrubCfg } from "./grub.js";
 import { prepareLiveInitramfs } from "./initramfs.js";
@@ -80,7 +80,7 @@ export async function makeLiveIso(plan: LivePlan, ctx: IsoContext): Promise<IsoR
   const removal = ctx.files.defer(`remove ${path.basename(partial)}`, () => rm(partial, { force: true }));
   ctx.log?.(`  ISO 9660 image ${path.basename(plan.iso)} (label ${plan.label})`);
   await run(xorrisoArgs(plan, tree, efiImg, partial), { env, reason: "write the hybrid ISO (El Torito BIOS and UEFI, MBR and GPT)" });
-  if (!isDryRun()) await rename(partial, plan.iso);
+  await publishFile(partial, plan.iso);
   removal.release();
   const published = ctx.files.defer(`remove ${path.basename(plan.iso)}`, () => rm(plan.iso, { force: true }));
   getLogger().info({ output: plan.iso }, `wrote ${plan.iso}`);

@@ -8,7 +8,7 @@ import { packagesJsonText } from "../output/manifest.js";
 import { findOvmf } from "../output/ovmf.js";
 import { spdxDocument } from "../output/spdx.js";
 import type { OutputFile, OutputReport, PackageManifest } from "../output/types.js";
-import { isDryRun, Teardown } from "../run/index.js";
+import { isDryRun, Teardown, type DeferHandle } from "../run/index.js";
 import { liveLibvirtXml, liveVirtImageXml, type LiveMachine } from "./descriptors.js";
 
 /** What the ISO's outputs are written from. */
@@ -28,18 +28,23 @@ async function sizes(file: string): Promise<{ bytes: number; allocatedBytes: num
 }
 
 // Write every file that goes with the ISO into its directory; until all are written, a failure (or signal) removes them.
-export async function writeLiveOutputs(input: LiveOutputInput, outer: Teardown): Promise<OutputReport> {
+// PENDING: where given, their removal stays registered on OUTER and its handle goes there, for the caller to
+// release once the whole build is finished (a signal during the last step still removes them).
+export async function writeLiveOutputs(input: LiveOutputInput, outer: Teardown, pending?: DeferHandle[]): Promise<OutputReport> {
   const local = new Teardown();
   const handle = outer.defer("remove the unfinished files beside the ISO", async () => void (await local.unwind()));
   try {
     const report = await writeAll(input, local);
-    local.move(); // finished: these files are the result
+    if (pending) pending.push(handle);
+    else {
+      local.move(); // finished: these files are the result
+      handle.release();
+    }
     return report;
   } catch (error) {
     await local.unwind();
-    throw error;
-  } finally {
     handle.release();
+    throw error;
   }
 }
 

@@ -1,7 +1,7 @@
 // Run the planned conversions: disks in parallel, each disk's formats in turn; write .partial, check, then rename.
 import { rename, rm } from "node:fs/promises";
 import path from "node:path";
-import { getLogger, isDryRun, run, type Teardown } from "../run/index.js";
+import { getLogger, isDryRun, run, type Teardown, publishFile } from "../run/index.js";
 import type { DiskJob } from "./plan.js";
 import { checkImage } from "./qemu-img.js";
 
@@ -22,7 +22,7 @@ export async function runDiskJob(job: DiskJob, teardown: Teardown): Promise<JobR
   const what = job.codec === null ? job.format : `${job.format} (${job.codec})`;
   await run(job.argv, { reason: `convert disk ${job.disk} to ${what}` });
   if (job.checkFormat !== null) await checkImage(job.partial, job.checkFormat);
-  if (!isDryRun()) await rename(job.partial, job.output);
+  await publishFile(job.partial, job.output);
   const seconds = (performance.now() - started) / 1000;
   getLogger().info({ disk: job.disk, format: job.format, codec: job.codec, output: job.output, seconds }, `wrote ${path.basename(job.output)} in ${seconds.toFixed(1)} s`);
   return { job, seconds };

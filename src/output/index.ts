@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { KsimageError } from "../errors.js";
-import { getLogger, isDryRun, Teardown, type TeardownReport } from "../run/index.js";
+import { getLogger, isDryRun, Teardown, type DeferHandle, type TeardownReport } from "../run/index.js";
 import { writeSha256Sums } from "./checksums.js";
 import { runQueues, type JobResult } from "./convert.js";
 import { writeDescriptors, type DescriptorOptions } from "./descriptors.js";
@@ -25,6 +25,9 @@ export interface WriteOutputsOptions extends DescriptorOptions {
   teardown?: Teardown;
   /** Delete the raw inputs at the end, unless one of them is itself an output (plain raw in place). */
   removeInputs?: boolean;
+  /** Where given, the removal of the written outputs stays registered on TEARDOWN and its handle goes here, for the
+   *  caller to release once the whole build is finished (a signal during the last step still removes them). */
+  pending?: DeferHandle[];
 }
 
 // Write every output of INPUT into <outdir>/<name>/; on failure nothing written by this call is left behind.
@@ -37,13 +40,16 @@ export async function writeOutputs(input: OutputInput, opts: WriteOutputsOptions
   const handle = opts.teardown?.defer(`remove the unfinished outputs of ${input.name}`, () => unwindOrThrow(local));
   try {
     const report = await writeAll(input, plan, local, opts);
-    local.move(); // finished: these files are the result, drop their removal
+    if (handle !== undefined && opts.pending !== undefined) opts.pending.push(handle);
+    else {
+      local.move(); // finished: these files are the result, drop their removal
+      handle?.release();
+    }
     return report;
   } catch (error) {
     await unwindOrThrow(local);
-    throw error;
-  } finally {
     handle?.release();
+    throw error;
   }
 }
 

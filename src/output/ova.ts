@@ -1,7 +1,7 @@
 // Pack the OVA: the OVF descriptor first, then the .mf of SHA256 sums, then the streamOptimized vmdk disks, in one tar.
 import { rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { isDryRun, run } from "../run/index.js";
+import { isDryRun, run, publishFile } from "../run/index.js";
 import { sha256Of } from "./checksums.js";
 import { ovfEnvelope, type OvfSpec } from "./ovf.js";
 import type { OvaPlan } from "./plan.js";
@@ -43,5 +43,5 @@ export async function assembleOva(plan: OvaPlan, machine: Omit<OvfSpec, "disks">
   if (!isDryRun()) await writeFile(inStaging(plan.mf), sums.join(""));
   const members = await Promise.all([plan.ovf, plan.mf, ...disks.map((d) => d.file)].map(async (name) => ({ name, bytes: await sizeOf(name) })));
   await run(ovaTarArgs(plan.partial, plan.staging, members, epoch), { reason: `pack ${path.basename(plan.output)}` });
-  if (!isDryRun()) await rename(plan.partial, plan.output);
+  await publishFile(plan.partial, plan.output);
 }

@@ -2,7 +2,7 @@
 import { lutimes, readdir, rename, rm, rmdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { UsageError } from "../errors.js";
-import { isDryRun, run, type Teardown } from "../run/index.js";
+import { isDryRun, run, type Teardown, publishFile } from "../run/index.js";
 import type { PackageKind } from "./types.js";
 
 // Copy an include into DEST: a directory's contents (as appliance-creator did; "dir/." survives no path.join), or the file itself; symlinks followed.
@@ -87,7 +87,7 @@ export async function packAppliance(
   const cmd = packCommand(kind, partial, path.dirname(applianceDir), path.basename(applianceDir), entries, epoch);
   await run(cmd.argv, { cwd: cmd.cwd, env: cmd.env, reason: `pack the appliance as ${kind} (-p ${kind})` });
   if (isDryRun()) return;
-  await rename(partial, archive);
+  await publishFile(partial, archive);
   for (const e of entries) await rm(path.join(applianceDir, e), { recursive: true, force: true });
   await rmdir(applianceDir).catch(() => undefined);
 }

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { KsimageError } from "../errors.js";
-import { isDryRun, type Teardown } from "../run/index.js";
+import { isDryRun, type Teardown, publishFile } from "../run/index.js";
 import { parseSumLine, sha256SumsText, type SumLine } from "./checksums.js";
 
 // The lines of DIR/SHA256SUMS ([] when there is none); a line sha256sum -c would read differently is refused, not dropped.
@@ -38,7 +38,7 @@ export async function replaceSha256Sums(dir: string, lines: readonly SumLine[], 
     await rm(file, { force: true });
   } else {
     await writeFile(partial, sha256SumsText(lines));
-    await rename(partial, file);
+    await publishFile(partial, file);
   }
   handle.release();
 }

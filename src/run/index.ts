@@ -15,6 +15,7 @@ export {
 } from "./dry-run.js";
 export { killAllChildren, liveChildCount, liveChildNames, processTree, stopAllChildren } from "./children.js";
 export { toolFailure, tailLines, STDERR_TAIL_LINES } from "./failure.js";
+export { publishFile } from "./publish.js";
 export {
   Teardown,
   retryUntil,

@@ -107,8 +107,9 @@ export class BuildJournal {
   }
 
   // Record an unfinished output file (after it exists: its inode tells it from a later build's file of the same name).
-  partial(file: string): void {
-    this.data.partials.push({ path: file, ino: inode(file) });
+  // SAME_AS: the file FILE will be renamed from, recorded before the rename so that no moment leaves it unrecorded.
+  partial(file: string, sameAs: string = file): void {
+    this.data.partials.push({ path: file, ino: inode(sameAs) });
     this.write();
   }
 

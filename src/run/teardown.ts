@@ -134,12 +134,27 @@ function sleep(ms: number): Promise<void> {
 /** Hooks for the CLI around signal handling; exit is replaceable for tests. */
 export interface SignalHandlerOptions {
   onSignal?: (signal: NodeJS.Signals) => void;
+  /** The work under way when the signal came: the unwind waits for it (up to SETTLE_MS) so that nothing it still
+   *  does (a file it was creating, an undo it registers) comes after the undos ran. */
+  settle?: () => Promise<unknown>;
   /** STOPPED names the tools that were still running when the signal came. */
   onUnwound?: (report: TeardownReport, signal: NodeJS.Signals, stopped: string[]) => void;
   exit?: (code: number) => void;
 }
 
 const EXIT_CODES: Record<"SIGINT" | "SIGTERM", number> = { SIGINT: 130, SIGTERM: 143 };
+
+/** How long the unwind waits for the interrupted work to stop, once its subprocesses are stopped. */
+export const SETTLE_MS = 20_000;
+
+// Wait for SETTLE's promise (its outcome does not matter) or MS, whichever comes first.
+async function settleWithin(settle: (() => Promise<unknown>) | undefined, ms: number): Promise<void> {
+  if (settle === undefined) return;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([settle().then(() => undefined, () => undefined), timeout]);
+  clearTimeout(timer);
+}
 
 // On SIGINT/SIGTERM: stop our subprocesses and their process trees, unwind, exit 130/143. Returns a function that removes the handlers.
 export function installSignalHandlers(teardown: Teardown, opts: SignalHandlerOptions = {}): () => void {
@@ -158,6 +173,7 @@ export function installSignalHandlers(teardown: Teardown, opts: SignalHandlerOpt
     let stopped: string[] = [];
     void stopAllChildren(signal)
       .then((names) => (stopped = names), (error: unknown) => log.warn({ err: error }, "could not stop every subprocess"))
+      .then(() => settleWithin(opts.settle, SETTLE_MS))
       .then(() => teardown.unwind())
       .then(
       (report) => {
