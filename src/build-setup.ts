@@ -1,6 +1,6 @@
 // Before and around the steps of a build: what the plan and host must allow, and the work directory.
 import { existsSync } from "node:fs";
-import { chmod, mkdir, mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, rm, rmdir } from "node:fs/promises";
 import path from "node:path";
 import type { BuildOptions } from "./build.js";
 import { checkTools } from "./build-tools.js";
@@ -30,7 +30,7 @@ export async function checkPlanCanBuild(plan: BuildPlan): Promise<void> {
   await checkTools(plan);
 }
 
-// A fresh work directory (0755: tools that drop privileges must reach it), removed at the end unless kept.
+// A fresh work directory (0700, owner-only), removed at the end unless kept.
 export async function makeWorkdir(opts: BuildOptions, outer: Teardown, applianceDir: string): Promise<string> {
   if (opts.workdir !== undefined) {
     if (!isDryRun()) await mkdir(opts.workdir, { recursive: true });
@@ -41,7 +41,8 @@ export async function makeWorkdir(opts: BuildOptions, outer: Teardown, appliance
   const workdir = await mkdtemp(path.join(parent, "ksimage-"));
   // The journal first: from now on a killed build is found and reaped by the next build or `ksimage cleanup`.
   setJournal(new BuildJournal(workdir, ownerIdentity(), applianceDir));
-  await chmod(workdir, 0o755);
+  // Owner-only: the tree, the scripts and the disk devices of a build are nobody else's business (mkdtemp makes it so).
+  await chmod(workdir, 0o700);
   if (opts.keepWorkdir) {
     outer.defer("say where the kept work directory is", () => opts.log?.(`work directory kept: ${workdir}`));
     outer.defer("drop the journal of the kept work directory", () => rm(path.join(workdir, JOURNAL_FILE), { force: true }));
@@ -62,7 +63,13 @@ async function removeWorkdir(workdir: string): Promise<void> {
       for (const target of await mountsUnder(workdir)) await unmount(target);
       const mounted = await mountsUnder(workdir);
       if (mounted.length > 0) throw new KsimageError(`not removing ${workdir}: ${mounted.join(", ")} still mounted`);
-      await run(["rm", "-rf", "--one-file-system", "--", workdir], { reason: "remove the work directory" });
+      // The journal last: a SIGKILL during the removal leaves it, and the reaper still knows the build's outputs.
+      const entries = (await readdir(workdir).catch(() => [] as string[])).filter((e) => e !== JOURNAL_FILE).map((e) => path.join(workdir, e));
+      if (entries.length > 0) await run(["rm", "-rf", "--one-file-system", "--", ...entries], { reason: "remove the work directory" });
+      await rm(path.join(workdir, JOURNAL_FILE), { force: true });
+      await rmdir(workdir).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== "ENOENT") throw error;
+      });
     },
     { deadlineMs: 3_000, intervalMs: 500, label: `remove ${workdir}` },
   );

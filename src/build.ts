@@ -1,6 +1,6 @@
 // Build an appliance from its BuildPlan: the pipeline, one step per line, every acquisition on a Teardown.
 import { existsSync } from "node:fs";
-import { mkdir, rename, rm } from "node:fs/promises";
+import { chmod, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { KsimageError } from "./errors.js";
 import { installBootloader } from "./installer/bootloader/install.js";
@@ -21,6 +21,7 @@ import type { InstallProgress } from "./installer/types.js";
 import { makeLiveIso, type IsoResult } from "./live/make-iso.js";
 import { writeLiveOutputs } from "./live/outputs.js";
 import { collectPackages, writeOutputs, type OutputReport, type PackageManifest } from "./output/index.js";
+import { handOver, OUTPUT_DIR_MODE, type Owner } from "./output/handover.js";
 import type { BuildPlan } from "./plan.js";
 import { checkPlanCanBuild, makeWorkdir, unwindOrThrow } from "./build-setup.js";
 import { createDiskFile, partialPath, type DiskFile } from "./partition/disk-files.js";
@@ -34,7 +35,7 @@ import { reproducibleDocumentIds } from "./repro/descriptors.js";
 import { removeImageIdentity } from "./repro/identity.js";
 import { rebuildExtFilesystems, writeRebuiltFilesystems, type RebuiltFs } from "./repro/rebuild-ext.js";
 import { clampTimesArgs, removeVolatile } from "./repro/tree.js";
-import { getLogger, installSignalHandlers, isDryRun, journal, run, setJournal, Teardown, type DeferHandle } from "./run/index.js";
+import { getLogger, installSignalHandlers, isDryRun, run, setJournal, Teardown, type DeferHandle, publishFile } from "./run/index.js";
 
 export interface BuildOptions {
   /** Use this directory as the work directory (it is never removed); default: a fresh one under tmpdir. */
@@ -55,6 +56,8 @@ export interface BuildOptions {
   onProgress?: (p: InstallProgress) => void;
   /** The build log's path, given to %onerror scripts as KSIMAGE_LOG. */
   logFile?: string;
+  /** --chown: who the finished outputs go to (they are owner-only either way). */
+  owner?: Owner;
 }
 
 export interface BuildResult {
@@ -135,19 +138,27 @@ const STEPS: Step[] = [
   ["write the rebuilt file systems", writeRebuilt],
   ["publish raw disks", publishOutputs],
   ["convert and describe", convertOutputs],
+  ["hand over the outputs (owner-only, --chown)", handOverOutputs],
 ];
 
 // Build every disk of PLAN into its raw output file; a failed or interrupted build leaves no file that looks finished.
 export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): Promise<BuildResult> {
   await checkPlanCanBuild(plan);
+  // OUTER: the work directory and what lives in it; ALL adds the output files and devices on top (what a failure or
+  // a signal undoes). A finished build undoes OUTER first, and only then are its outputs final.
   const outer = new Teardown();
+  const all = new Teardown();
+  all.defer("remove the work directory and the rest", () => unwindOrThrow(outer));
   let ctx: BuildContext | undefined;
   let current = "start";
+  // The step under way: on a signal the unwind waits for it to stop before undoing what it made.
+  let running: Promise<unknown> = Promise.resolve();
   const removeHandlers =
     opts.handleSignals === false
       ? () => undefined
-      : installSignalHandlers(outer, {
+      : installSignalHandlers(all, {
           onSignal: () => ctx && (ctx.cancelled = true),
+          settle: () => running,
           onUnwound: (report, signal, stopped) =>
             opts.log?.(
               `interrupted by ${signal} during ${current}${stopped.length ? ` (stopped ${stopped.join(", ")})` : ""}: ${report.failures.length === 0 ? "cleaned up" : `could not undo ${report.failures.map((f) => f.label).join(", ")}`}`,
@@ -161,8 +172,8 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
     if (!isDryRun()) outer.defer("remove disk files an interrupted step made after their undo", () => removeLatePartials(plan));
     const files = new Teardown();
     const devices = new Teardown();
-    outer.defer("remove unfinished output files", () => unwindOrThrow(files));
-    outer.defer("unmount and unmap", () => unwindOrThrow(devices));
+    all.defer("remove unfinished output files", () => unwindOrThrow(files));
+    all.defer("unmount and unmap", () => unwindOrThrow(devices));
     ctx = { plan, opts, workdir, root: path.join(workdir, "root"), files, devices, disks: {}, mapped: {}, volumes: {}, cancelled: false, warnings: [], manifest: undefined, installed: undefined, report: undefined, published: [], iso: undefined, guest: undefined, step: "", mounted: false, rebuilt: [] };
     const steps: { step: string; seconds: number }[] = [];
     for (const [i, [title, step]] of STEPS.entries()) {
@@ -174,15 +185,22 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
       ctx.step = title;
       current = `step ${i + 1}/${STEPS.length} (${title})`;
       try {
-        await step(ctx);
+        running = step(ctx);
+        await running;
       } catch (error) {
         if (!ctx.cancelled) opts.log?.(`failed at ${current}`);
         throw error;
       }
       steps.push({ step: title, seconds: (Date.now() - t0) / 1000 });
     }
-    // From here the outputs are finished: a reaper must never take them, even if the work directory stays.
-    journal()?.finished();
+    // A signal during the last step: its outputs are written, but the build was interrupted and they go.
+    if (ctx.cancelled) throw new KsimageError("the build was interrupted");
+    // The work directory (and its journal) goes while the outputs are still unfinished: a signal during its removal
+    // still removes them, and a SIGKILL leaves a journal that names them for the reaper.
+    for (const f of (await outer.unwind()).failures) opts.log?.(`could not undo: ${f.label}: ${f.error instanceof Error ? f.error.message : String(f.error)}`);
+    if (ctx.cancelled) throw new KsimageError("the build was interrupted");
+    // From here the outputs are finished.
+    for (const handle of ctx.published) handle.release();
     const outputs = ctx.report ? ctx.report.files.map((f) => f.path) : plan.outputs.map((o) => o.path);
     opts.log?.(`done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${outputs.join(", ")}`);
     return { outputs, report: ctx.report, warnings: ctx.warnings, steps, workdir, workdirKept: opts.keepWorkdir === true || opts.workdir !== undefined };
@@ -194,7 +212,7 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
     }
     throw error;
   } finally {
-    const report = await outer.unwind();
+    const report = await all.unwind();
     setJournal(undefined);
     removeHandlers();
     for (const f of report.failures) opts.log?.(`could not undo: ${f.label}: ${f.error instanceof Error ? f.error.message : String(f.error)}`);
@@ -202,7 +220,12 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
 }
 
 async function createDisks(ctx: BuildContext): Promise<void> {
-  if (!isDryRun()) await mkdir(ctx.plan.applianceDir, { recursive: true });
+  if (!isDryRun()) {
+    // Owner-only from the start: nobody else may read a disk image while it is written.
+    await mkdir(path.dirname(ctx.plan.applianceDir), { recursive: true });
+    await mkdir(ctx.plan.applianceDir, { recursive: true, mode: OUTPUT_DIR_MODE });
+    await chmod(ctx.plan.applianceDir, OUTPUT_DIR_MODE);
+  }
   for (const out of ctx.plan.outputs) {
     const disk = ctx.plan.layout.disks.find((d) => d.name === out.disk);
     if (disk === undefined) throw new KsimageError(`output ${out.path} names disk ${out.disk}, which the layout does not have`);
@@ -391,8 +414,7 @@ async function convertOutputs(ctx: BuildContext): Promise<void> {
   if (ctx.plan.live !== null) {
     const base = { name: ctx.plan.name, version: o.version, release: o.release, arch: "x86_64", vcpu: o.vcpu, memoryMiB: o.memoryMiB, interfaces: ctx.plan.ks.network.length };
     const iso = { iso: ctx.plan.live.iso, checksum: o.checksum, epoch: ctx.plan.live.epoch, isoSeconds: ctx.iso ? ctx.iso.seconds.squashfs + ctx.iso.seconds.iso : 0 };
-    ctx.report = await writeLiveOutputs({ ...base, ...iso, ...(ctx.manifest ? { packages: ctx.manifest } : {}) }, ctx.files);
-    for (const handle of ctx.published) handle.release();
+    ctx.report = await writeLiveOutputs({ ...base, ...iso, ...(ctx.manifest ? { packages: ctx.manifest } : {}) }, ctx.files, ctx.published);
     return;
   }
   const plainRaw = o.formats.includes("raw") && o.compress === "none";
@@ -417,9 +439,17 @@ async function convertOutputs(ctx: BuildContext): Promise<void> {
       include: o.include,
       ...(ctx.plan.epoch !== null ? { epoch: ctx.plan.epoch } : {}),
     },
-    { teardown: ctx.files, removeInputs: !plainRaw, ...(ctx.plan.epoch !== null ? reproducibleDocumentIds(ctx.plan.epoch, ctx.plan.name, ctx.manifest) : {}) },
+    { teardown: ctx.files, pending: ctx.published, removeInputs: !plainRaw, ...(ctx.plan.epoch !== null ? reproducibleDocumentIds(ctx.plan.epoch, ctx.plan.name, ctx.manifest) : {}) },
   );
-  for (const handle of ctx.published) handle.release();
+}
+
+// Every output owner-only (0700 directories, 0600 files), and given to --chown's user: the appliance directory, and a
+// package (-p) beside it. A log file elsewhere (--logfile) is the caller's.
+async function handOverOutputs(ctx: BuildContext): Promise<void> {
+  const dir = ctx.plan.applianceDir;
+  const outside = (ctx.report?.files ?? []).map((f) => f.path).filter((f) => !f.startsWith(`${dir}${path.sep}`) && existsSync(f));
+  await handOver([...(existsSync(dir) ? [dir] : []), ...outside], ctx.opts.owner);
+  if (ctx.opts.owner !== undefined) getLogger().info({ owner: ctx.opts.owner.spec }, `outputs handed over to ${ctx.opts.owner.spec}`);
 }
 
 // Unmount everything and detach every loop device now: the disk files are only complete afterwards.
@@ -432,9 +462,9 @@ async function publishOutputs(ctx: BuildContext): Promise<void> {
   for (const out of ctx.plan.outputs) {
     const file = ctx.disks[out.disk];
     if (file === undefined) continue;
-    if (!isDryRun()) await rename(file.path, out.path);
-    // Until the build is done a published disk is not finished either: a killed build's reaper removes it.
-    journal()?.partial(out.path);
+    // Until the build is done a published disk is not finished either: a killed build's reaper removes it. It is
+    // recorded before the rename (same inode), so a SIGKILL between the two leaves nothing the reaper does not know.
+    await publishFile(file.path, out.path);
     file.removal.release();
     ctx.published.push(ctx.files.defer(`remove ${out.path}`, () => rm(out.path, { force: true })));
     getLogger().info({ output: out.path }, `wrote ${out.path}`);

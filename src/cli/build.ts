@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { bootImage } from "../boot/boot-image.js";
 import { buildAppliance, type BuildResult } from "../build.js";
 import { KsimageError, UsageError } from "../errors.js";
+import { resolveOwner } from "../output/handover.js";
 import { FORMAT_NAMES, PACKAGE_KINDS, type CompressChoice, type FormatName, type PackageKind } from "../output/index.js";
 import type { BuildPlan, OutputSettings } from "../plan.js";
 import { createLogger, redact, setLogger } from "../run/index.js";
@@ -43,6 +44,8 @@ export interface BuildCliOptions extends PlanCliOptions {
   product?: string;
   /** livecd-creator: the ISO and its files straight into --outdir. */
   flat?: boolean;
+  /** --chown USER[:GROUP]: who the finished outputs go to. */
+  chown?: string;
 }
 
 // Loop devices and mounts need root; say which commands do not.
@@ -129,6 +132,8 @@ export async function buildFromFile(file: string, opts: BuildCliOptions, err: (s
   const say = (s: string) => progress.line(redact(s.replace(/\n$/, "")));
   const output = outputSettings(opts);
   const live = liveOptions(opts);
+  // Before anything is touched: an unknown user is a usage error (exit 2), not a build that fails at its end.
+  const owner = opts.chown !== undefined ? await resolveOwner(opts.chown) : undefined;
   requireRoot();
   // Reap dead builds' leftovers, then (from the real CLI) run the build itself in its own namespaces.
   const supervised = await startBuildProcess(opts.tmpdir ?? "/var/tmp", say);
@@ -153,6 +158,7 @@ export async function buildFromFile(file: string, opts: BuildCliOptions, err: (s
     tmpdir: opts.tmpdir,
     keepWorkdir: opts.keepWorkdir === true,
     logFile: logfile,
+    ...(owner ? { owner } : {}),
     ...(opts.cache ? { cacheDir: path.resolve(opts.cache) } : {}),
     log: (line) => say(`${line}\n`),
     onProgress: (p) => progress.packages(p),
@@ -205,6 +211,7 @@ export function registerBuild(program: Command): void {
     .option("-q, --quiet", "no progress on stderr")
     .option("--lenient", "accept commands removed from kickstart with a warning")
     .option("--source-date-epoch <seconds>", "build reproducibly with this clock: the same kickstart and package versions give the same bytes (default: $SOURCE_DATE_EPOCH)")
+    .option("--chown <user[:group]>", "give the finished outputs to this user (and group; default the user's own); outputs are owner-only (0600 files, 0700 directories) either way")
     .option("--gpgkey <file>", "check the signatures of the kickstart's RPM repositories with this key (repeatable; without it dnf installs them unchecked, and the build says so)", collect)
     .addHelpText(
       "after",

@@ -1,6 +1,6 @@
 // Install a Debian tree with mmdebstrap in root mode straight into the mounted root: excludes as apt pins, an optional .deb and list cache.
 import { existsSync } from "node:fs";
-import { chmod, mkdir, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { mountsUnder, unmount } from "../partition/mount.js";
 import { getLogger, isDryRun, run, shellQuote } from "../run/index.js";
@@ -277,7 +277,9 @@ async function hostAptOptions(): Promise<string[]> {
   }
 }
 
-// TMPDIR in the work directory; the build-time files; cache directories; the root and its parent opened to _apt (HOST-NOTES pitfall 6).
+// TMPDIR in the work directory; the build-time files; cache directories. The work directory is owner-only, so apt's
+// _apt user cannot reach the root: mmdebstrap then downloads as root (it says so in the log). The packages are
+// verified against the archive's signatures either way; a work directory that others can read would not be owner-only.
 async function prepareDirs(plan: MmdebstrapPlan, files: { dir: string; tmp: string; aptConf: string | null }): Promise<void> {
   await mkdir(files.dir, { recursive: true });
   await mkdir(files.tmp, { recursive: true, mode: 0o755 });
@@ -292,18 +294,8 @@ async function prepareDirs(plan: MmdebstrapPlan, files: { dir: string; tmp: stri
       await chmod(d, 0o755);
     }
   }
-  await openUp(plan.root, 1);
   if (plan.fileMirrorHooks !== null && !existsSync(plan.fileMirrorHooks)) {
     getLogger().warn({ hooks: plan.fileMirrorHooks }, `${plan.fileMirrorHooks} is missing: file:// mirrors may not be reachable inside the chroot`);
-  }
-}
-
-// chmod go+rx on DIR and its LEVELS parents, so apt's _apt user can reach it.
-async function openUp(dir: string, levels: number): Promise<void> {
-  let d = path.resolve(dir);
-  for (let i = 0; i <= levels && d !== "/"; i += 1, d = path.dirname(d)) {
-    const mode = (await stat(d)).mode & 0o7777;
-    if ((mode & 0o055) !== 0o055) await chmod(d, mode | 0o055);
   }
 }
 

@@ -27,7 +27,7 @@ export async function createDiskFile(disk: DiskPlan, file: string, teardown: Tea
   // A leftover of an earlier crashed build goes first, and a new inode is made: a loop device the dead build left
   // attached keeps the old one, so it is never written through, and `losetup -j` never takes it for ours.
   await rm(file, { force: true });
-  const handle = await open(file, "wx", 0o644);
+  const handle = await open(file, "wx", 0o600);
   journal()?.partial(file);
   try {
     await handle.truncate(disk.sizeBytes);

@@ -12,8 +12,11 @@ const sayOnStderr: LogLossReporter = (file, error) => {
 // A pino destination appending to FILE. A line that cannot be written (ENOSPC, EIO...) is dropped, not thrown; the next
 // line that can be written is preceded by a record saying how many were lost.
 export function tolerantLogFile(file: string, onLoss: LogLossReporter = sayOnStderr): { write(line: string): void } {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const fd = openSync(file, "a");
+  // Owner-only: the log names every path and command of the build (secrets are masked, the layout is not).
+  // Only its own directory (the appliance directory by default) is made owner-only, not the output directory above.
+  mkdirSync(path.dirname(path.dirname(file)), { recursive: true });
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const fd = openSync(file, "a", 0o600);
   let lost = 0;
   let reported = false;
   const append = (text: string): void => {
