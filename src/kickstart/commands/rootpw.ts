@@ -3,7 +3,7 @@ import type { CommandDef } from "../command.js";
 import type { Kickstart } from "../model.js";
 import type { OptionSpec } from "../options.js";
 
-import { pyList, ksPositional } from "./shared.js";
+import { maskedExtra, ksPositional } from "./shared.js";
 
 const options: OptionSpec[] = [
   { names: [], dest: "password", nargs: "?", description: "the password (plain text, or a crypt(3) hash with --iscrypted)" },
@@ -21,7 +21,7 @@ export const rootpwCommand: CommandDef = {
   handle(ctx) {
     const { ns, extra } = ctx.parse(options, ctx.args, true);
     if (!ns.password && !ns.lock) ctx.error("A single argument is expected for the rootpw command");
-    if (extra.length) ctx.error(`Unexpected arguments to rootpw command: ${pyList(extra)}`);
+    if (extra.length) ctx.error(`Unexpected arguments to rootpw command: ${maskedExtra(extra)}`);
     const prev = ctx.ks.rootpw;
     ctx.ks.rootpw = {
       seen: true,

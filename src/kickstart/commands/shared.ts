@@ -106,6 +106,11 @@ export function pyList(words: readonly string[]): string {
   return `[${words.map((w) => (w.includes("'") && !w.includes('"') ? `"${w}"` : `'${w.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`)).join(", ")}]`;
 }
 
+/** pyList of words that may be the rest of a password written without quotes: each shown as ***. */
+export function maskedExtra(words: readonly string[]): string {
+  return `${pyList(words.map(() => "***"))} (masked: they may be part of a password; quote a password that has spaces)`;
+}
+
 /** A positional value for a kickstart line: quoted when needed, after `--` when it looks like an option. */
 export function ksPositional(value: string): string {
   return value.startsWith("-") ? `-- ${ksQuote(value)}` : ksQuote(value);

@@ -2,7 +2,7 @@
 import { ksQuote, type CommandDef } from "../command.js";
 import type { Kickstart } from "../model.js";
 import type { OptionSpec } from "../options.js";
-import { ksPositional, pyList } from "./shared.js";
+import { ksPositional, maskedExtra } from "./shared.js";
 
 const options: OptionSpec[] = [
   { names: ["--username"], dest: "username", required: true, description: "the user name (required)" },
@@ -38,7 +38,7 @@ export const sshpwCommand: CommandDef = {
     const { ns, extra } = ctx.parse(options, ctx.args, true);
     const words = (ns.password as string[] | null) ?? [];
     if (!words.length) ctx.error("A single argument is expected for the sshpw command");
-    if (extra.length) ctx.error(`Unexpected arguments to sshpw command: ${pyList(extra)}`);
+    if (extra.length) ctx.error(`Unexpected arguments to sshpw command: ${maskedExtra(extra)}`);
     const list = sshUsers(ctx.ks);
     const username = String(ns.username);
     if (list.some((u) => u.username === username)) ctx.warn(`An ssh user with the name ${username} has already been defined.`);
