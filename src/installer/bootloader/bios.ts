@@ -2,8 +2,9 @@
 import path from "node:path";
 import { run } from "../../run/index.js";
 import type { GuestSession } from "../guest/session.js";
+import { GRUB_FS_MODULE } from "./grub-cfg.js";
 import { GRUB_MODULE_DIRS, type GuestGrub } from "./guest-grub.js";
-import type { BiosTarget } from "./types.js";
+import type { BiosTarget, BootFilesystem } from "./types.js";
 
 /** Whose grub-install runs: the guest's in the guest session, or the host's writing into ROOT/boot. */
 export type GrubInstaller = { kind: "guest"; command: string } | { kind: "host"; modules: "guest" | "host" };
@@ -14,9 +15,20 @@ export function chooseBiosInstaller(guest: GuestGrub): GrubInstaller {
   return { kind: "host", modules: guest.biosModules ? "guest" : "host" };
 }
 
+/**
+ * Modules grub-install must put into the core image because it cannot find them itself: none for a partition; for /boot
+ * in a logical volume, lvm and the partition maps that lead to its PV, and the filesystem. grub-install probes only the
+ * loop device at the LV's extents, which has no partition table, so without part_gpt/part_msdos GRUB saw just (hd0),
+ * its lvm module found no PV and the core image stopped at "grub rescue>" (no such device: the /boot UUID).
+ */
+export function biosCoreModules(boot: BootFilesystem | null): string[] {
+  if (!boot?.volume) return [];
+  return ["lvm", "part_gpt", "part_msdos", GRUB_FS_MODULE[boot.fstype]];
+}
+
 /** The grub-install argv for DEVICE (the whole disk): as the guest runs it, or the host's with --boot-directory. */
 export function grubInstallArgs(installer: GrubInstaller, root: string, device: string, extraModules: readonly string[] = []): string[] {
-  // /boot inside LVM: the core image needs the lvm module to find it (grub-probe sees only a loop device here).
+  // /boot inside LVM: the core image needs the modules of biosCoreModules (grub-probe sees only a loop device here).
   const modules = extraModules.length > 0 ? [`--modules=${extraModules.join(" ")}`] : [];
   if (installer.kind === "guest") return [installer.command, "--target=i386-pc", ...modules, device];
   return [

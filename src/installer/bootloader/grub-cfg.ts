@@ -30,6 +30,8 @@ interface TemplateData {
   serialCommand: string | null;
   passwordHash: string | null;
   fsModule: string;
+  /** /boot is in a logical volume: GRUB reads it through its lvm module. */
+  lvm: boolean;
   bootUuid: string;
   entries: { title: string; kernel: string; initrd: string | null; args: string }[];
 }
@@ -65,6 +67,7 @@ export function grubCfgData(input: GrubCfgInput): TemplateData {
     serialCommand: plan.serial ? grubSerialCommand(plan.serial) : null,
     passwordHash: input.passwordHash,
     fsModule: GRUB_FS_MODULE[plan.boot.fstype],
+    lvm: plan.boot.volume !== null,
     bootUuid: plan.boot.uuid,
     entries: input.kernels.map((k) => ({
       title: `${name}, with Linux ${k.version}`.replace(/'/g, ""),

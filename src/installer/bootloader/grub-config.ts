@@ -37,6 +37,15 @@ async function fixBlsEntries(root: string, plan: BootloaderPlan): Promise<void> 
 }
 
 /**
+ * Who writes grub.cfg: the guest's grub-mkconfig when it has one, else the template. A root or /boot LV is a bare loop
+ * device here: the guest's 10_linux writes no entry for a root LV and names a /boot LV by its host loop device
+ * (hostdisk//dev/loopN), so the template writes grub.cfg for both.
+ */
+export function grubConfigSource(plan: BootloaderPlan, guest: Pick<GuestGrub, "mkconfig">): GrubConfigSource {
+  return guest.mkconfig !== null && plan.root?.volume == null && plan.boot?.volume == null ? "guest grub-mkconfig" : "template";
+}
+
+/**
  * Write ROOT/boot/<grubDir>/grub.cfg. The guest's grub-mkconfig runs in the guest session; its root=/dev/loopNpM is
  * rewritten to root=UUID=, and a file still naming a host device is refused.
  */
@@ -51,9 +60,9 @@ export async function writeGrubConfig(o: {
   const file = path.join(o.root, "boot", o.grubDir, "grub.cfg");
   if (!isDryRun()) await mkdir(path.dirname(file), { recursive: true, mode: 0o755 });
   let source: GrubConfigSource;
-  // A root LV is a bare loop device here: the guest's 10_linux writes no entry for it, so the template writes grub.cfg.
-  if (o.guest.mkconfig !== null && o.plan.root?.volume == null) {
-    await o.guestSession.run(grubMkconfigArgs(o.guest.mkconfig, o.grubDir), { reason: "generate grub.cfg with the image's own grub-mkconfig" });
+  const mkconfig = o.guest.mkconfig;
+  if (mkconfig !== null && grubConfigSource(o.plan, o.guest) === "guest grub-mkconfig") {
+    await o.guestSession.run(grubMkconfigArgs(mkconfig, o.grubDir), { reason: "generate grub.cfg with the image's own grub-mkconfig" });
     source = "guest grub-mkconfig";
     if (isDryRun()) return source;
     await fixBlsEntries(o.root, o.plan);
@@ -63,7 +72,7 @@ export async function writeGrubConfig(o: {
     });
   } else {
     source = "template";
-    getLogger().info({ file }, "the image has no grub-mkconfig: grub.cfg comes from templates/grub.cfg.hbs");
+    getLogger().info({ file }, "grub.cfg comes from templates/grub.cfg.hbs (the image has no grub-mkconfig, or / or /boot is a logical volume)");
     if (isDryRun()) return source;
     const text = renderGrubCfg({ plan: o.plan, kernels: findKernels(o.root), osName: guestOsName(o.root), passwordHash: o.passwordHash });
     await writeFile(file, text, { mode: 0o644 });

@@ -6,7 +6,7 @@ import type { Kickstart } from "../../kickstart/model.js";
 import type { LayoutPlan } from "../../partition/types.js";
 import { getLogger, isDryRun, type Teardown } from "../../run/index.js";
 import type { GuestSession } from "../guest/session.js";
-import { biosGrubDir, chooseBiosInstaller, installGrubBios, type GrubInstaller } from "./bios.js";
+import { biosCoreModules, biosGrubDir, chooseBiosInstaller, installGrubBios, type GrubInstaller } from "./bios.js";
 import { writeDefaultGrub } from "./default-grub.js";
 import { chooseExtlinux, installExtlinux } from "./extlinux.js";
 import { bootPath } from "./grub-cfg.js";
@@ -70,7 +70,7 @@ async function installGrub(ctx: BootloaderContext, plan: BootloaderPlan, guest: 
   if (plan.bios) {
     bios = chooseBiosInstaller(guest);
     log(`BIOS: ${bios.kind === "guest" ? "the image's own grub-install" : `the host's grub-install with the ${bios.modules}'s i386-pc modules`}`);
-    await installGrubBios(bios, ctx.guest, deviceOf(ctx, plan.bios.disk).device, plan.bios, plan.boot?.volume ? ["lvm"] : []);
+    await installGrubBios(bios, ctx.guest, deviceOf(ctx, plan.bios.disk).device, plan.bios, biosCoreModules(plan.boot));
   }
   let uefi: EfiImageMaker | null = null;
   if (plan.uefi) {
@@ -90,7 +90,7 @@ async function installGrub(ctx: BootloaderContext, plan: BootloaderPlan, guest: 
     });
   }
   const config = await writeGrubConfig({ plan, guest, root: ctx.root, guestSession: ctx.guest, grubDir: configDir, passwordHash: hash });
-  log(`grub.cfg: ${config === "template" ? "from templates/grub.cfg.hbs (the image has no grub-mkconfig)" : "the image's own grub-mkconfig, root=UUID="}`);
+  log(`grub.cfg: ${config === "template" ? "from templates/grub.cfg.hbs (the image has no grub-mkconfig, or / or /boot is a logical volume)" : "the image's own grub-mkconfig, root=UUID="}`);
   // A host grub-install reads /boot/grub; a Fedora-family config lives in /boot/grub2.
   if (bios && biosGrubDir(bios, guest) !== configDir && !isDryRun()) {
     const dir = path.join(ctx.root, "boot", biosGrubDir(bios, guest));

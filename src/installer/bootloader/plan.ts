@@ -4,6 +4,7 @@ import { logicalVolumes } from "../../kickstart/commands/logvol.js";
 import type { Bootloader, Kickstart } from "../../kickstart/model.js";
 import type { DiskPlan, LayoutPlan } from "../../partition/types.js";
 import { decideFirmware } from "./firmware.js";
+import { GRUB_FS_MODULE } from "./grub-cfg.js";
 import { rootSpec } from "./grub-cfg-fix.js";
 import { serialConsole, splitKernelArgs } from "./kernel-args.js";
 import type { BootFilesystem, BootloaderPlan, Firmware } from "./types.js";
@@ -32,15 +33,14 @@ function filesystemAt(layout: LayoutPlan, mountpoint: string): BootFilesystem | 
   return { disk: mount.disk, partition: mount.partition, uuid: fs.uuid, fstype: fs.fstype, subvol, volume: null };
 }
 
-// GRUB reading /boot from inside a volume group: the image built so far stops before GRUB prints anything
-// (tests/e2e showed it under BIOS), so it is refused at the logical volume's line instead of shipped.
-function refuseBootInVolumeGroup(ks: Kickstart, volume: { vg: string; lv: string }, separate: boolean): never {
+// extlinux reads no LVM: /boot (or /, holding /boot) in a logical volume is refused at that logvol line.
+function refuseExtlinuxInVolumeGroup(ks: Kickstart, volume: { vg: string; lv: string }, separate: boolean): never {
   const lv = logicalVolumes(ks).find((l) => l.vgname === volume.vg && l.name === volume.lv);
   const what = separate ? "/boot" : "/ (which holds /boot, as there is no /boot partition)";
   throw new PlanError(
-    `${what} is on logical volume ${volume.vg}/${volume.lv}: booting GRUB from inside a volume group is not built yet (such an image does not boot)`,
+    `bootloader --extlinux: ${what} is on logical volume ${volume.vg}/${volume.lv}, and extlinux cannot read a volume group`,
     lv ? { file: lv.file, line: lv.lineno, includeStack: [ks.file] } : undefined,
-    "put /boot on a partition, e.g. part /boot --fstype=ext4 --size=512",
+    "put /boot on a partition (part /boot --fstype=ext4 --size=512), or drop --extlinux for GRUB 2, whose lvm module reads it",
   );
 }
 
@@ -105,7 +105,6 @@ export function planBootloader(ks: Kickstart, layout: LayoutPlan, opts: Bootload
   if (!root) throw new PlanError("the boot loader needs / on a partition of the layout, and there is none");
   const separate = filesystemAt(layout, "/boot");
   const boot = separate ?? root;
-  if (boot.volume) refuseBootInVolumeGroup(ks, boot.volume, separate !== null);
   const disk = chooseDisk(b, layout, boot);
   const loader = b.extlinux ? "extlinux" : "grub2";
   const why: string[] = [];
@@ -118,6 +117,7 @@ export function planBootloader(ks: Kickstart, layout: LayoutPlan, opts: Bootload
     if (disk.label !== "msdos") {
       throw new PlanError(`bootloader --extlinux: disk ${disk.name} is gpt; ksimage installs extlinux only on msdos disks`, undefined, "use clearpart --disklabel=msdos, or drop --extlinux for GRUB 2");
     }
+    if (boot.volume) refuseExtlinuxInVolumeGroup(ks, boot.volume, separate !== null);
     if (!["ext2", "ext3", "ext4", "btrfs", "xfs"].includes(boot.fstype)) throw new PlanError(`bootloader --extlinux cannot boot from ${boot.fstype} (/boot must be ext2/3/4, btrfs or xfs)`);
     decision = { ...decision, why: [`extlinux boots only with BIOS: its boot code goes into the MBR of disk ${disk.name}, extlinux itself into /boot/extlinux`] };
     if (layout.disks.some((d) => d.partitions.some((p) => p.role === "esp"))) warnings.push("bootloader --extlinux: the EFI system partition stays empty (extlinux has no UEFI loader)");
@@ -137,6 +137,10 @@ export function planBootloader(ks: Kickstart, layout: LayoutPlan, opts: Bootload
     firmware = uefi ? "uefi" : null;
   }
   if (b.leavebootorder && uefi) why.push("--leavebootorder: nothing to leave, the removable path needs no NVRAM boot entry");
+  if (boot.volume && loader === "grub2") {
+    const where = separate ? "/boot" : "/boot (on the root filesystem)";
+    why.push(`${where} is in logical volume ${boot.volume.vg}/${boot.volume.lv}: GRUB's core image gets lvm, part_gpt, part_msdos and ${GRUB_FS_MODULE[boot.fstype]} and finds it by its filesystem UUID`);
+  }
   if (root.volume) why.push(`root=${rootSpec(root)}: the root is logical volume ${root.volume.vg}/${root.volume.lv}; the image's initramfs (lvm2) activates it`);
   why.push(`root=${rootSpec(root)}; kernel and initrd are read from ${separate ? `the /boot filesystem (UUID ${boot.uuid})` : `/boot on the root filesystem`}`);
 
