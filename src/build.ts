@@ -33,6 +33,7 @@ import { mountTargets } from "./partition/mount.js";
 import { partitionDisk } from "./partition/parted.js";
 import { reproducibleDocumentIds } from "./repro/descriptors.js";
 import { removeImageIdentity } from "./repro/identity.js";
+import { installSources, type SourcesResult } from "./repro/sources.js";
 import { rebuildExtFilesystems, writeRebuiltFilesystems, type RebuiltFs } from "./repro/rebuild-ext.js";
 import { clampTimesArgs, removeVolatile } from "./repro/tree.js";
 import { getLogger, installSignalHandlers, isDryRun, run, setJournal, Teardown, type DeferHandle, publishFile } from "./run/index.js";
@@ -88,6 +89,8 @@ interface BuildContext {
   cancelled: boolean;
   warnings: string[];
   manifest: PackageManifest | undefined;
+  /** The repositories' metadata revisions the install used, for the manifest (undefined: a liveimg). */
+  sources: SourcesResult | undefined;
   /** What the package install did, when it ran (the root-tree cache stores its tree). */
   installed: InstalledTree | undefined;
   report: OutputReport | undefined;
@@ -174,7 +177,7 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
     const devices = new Teardown();
     all.defer("remove unfinished output files", () => unwindOrThrow(files));
     all.defer("unmount and unmap", () => unwindOrThrow(devices));
-    ctx = { plan, opts, workdir, root: path.join(workdir, "root"), files, devices, disks: {}, mapped: {}, volumes: {}, cancelled: false, warnings: [], manifest: undefined, installed: undefined, report: undefined, published: [], iso: undefined, guest: undefined, step: "", mounted: false, rebuilt: [] };
+    ctx = { plan, opts, workdir, root: path.join(workdir, "root"), files, devices, disks: {}, mapped: {}, volumes: {}, cancelled: false, warnings: [], manifest: undefined, sources: undefined, installed: undefined, report: undefined, published: [], iso: undefined, guest: undefined, step: "", mounted: false, rebuilt: [] };
     const steps: { step: string; seconds: number }[] = [];
     for (const [i, [title, step]] of STEPS.entries()) {
       if (ctx.cancelled) throw new KsimageError("the build was interrupted");
@@ -291,6 +294,7 @@ async function installTree(ctx: BuildContext): Promise<void> {
     return;
   }
   if (ctx.plan.packages?.backend === "dnf") await writeDracutLvmConf(ctx.root, ctx.plan.layout);
+  if (!isDryRun()) ctx.sources = await installSources(ctx.plan.packages, ctx.plan.treeCache);
   if (await restoreCachedTree(ctx.plan.treeCache, ctx.root, (line) => ctx.opts.log?.(line))) return;
   // rpm runs the scriptlets chrooted into the tree, and they need /proc and /dev (dracut, systemctl preset) as in
   // Anaconda; mmdebstrap mounts its own for dpkg's maintainer scripts and wants the tree to itself.
@@ -389,7 +393,8 @@ async function writeRebuilt(ctx: BuildContext): Promise<void> {
 // Read the package database of the image now: after unmount it is gone.
 async function recordPackages(ctx: BuildContext): Promise<void> {
   if (isDryRun()) return;
-  ctx.manifest = await collectPackages(ctx.root);
+  const manifest = await collectPackages(ctx.root);
+  ctx.manifest = ctx.sources === undefined ? manifest : { ...manifest, sources: ctx.sources.sources };
 }
 
 // Discard free blocks so the raw files (and every conversion) stay small (HOST-NOTES §3 step 6).

@@ -15,6 +15,7 @@ import { redactKickstart } from "../faithful/secrets.js";
 import { describeLive } from "../live/plan.js";
 import { liveOptions, type LiveCliOptions } from "./live-options.js";
 import { sourceDateEpoch } from "../repro/epoch.js";
+import { checkArchive, type ArchiveCheck } from "../repro/sources.js";
 import { collect, parseDiskLabels, parseDiskSizes, treeCacheChoice } from "./options.js";
 
 export interface PlanCliOptions {
@@ -164,6 +165,12 @@ export function formatPlan(plan: BuildPlan): string {
   return out.join("\n") + "\n";
 }
 
+// "archive since X: unchanged", or the sources whose metadata moved on.
+function formatArchiveCheck(a: ArchiveCheck): string {
+  if (!a.changed) return `\narchive since ${a.manifest}: unchanged (every repository's metadata is the one the image was installed from)\n`;
+  return `\narchive since ${a.manifest}: moved on, a build now installs other package versions than those the manifest lists:\n${a.changes.map((c) => `  ${c}\n`).join("")}`;
+}
+
 /** Register the plan command. */
 export function registerPlan(program: Command): void {
   program
@@ -185,18 +192,21 @@ export function registerPlan(program: Command): void {
     .option("--lenient", "accept commands removed from kickstart with a warning")
     .option("--source-date-epoch <seconds>", "plan a reproducible build with this clock (default: $SOURCE_DATE_EPOCH)")
     .option("--gpgkey <file>", "check the signatures of the kickstart's RPM repositories with this key (repeatable)", collect)
+    .option("--manifest <file>", "say whether the archive has moved on since the build that wrote this <name>.packages.json (its repositories' metadata revisions)")
     .addHelpText("after", "\nExamples:\n  ksimage plan examples/debian-minimal.ks\n  ksimage plan --commands examples/debian-minimal.ks\n  ksimage plan -f iso examples/debian-live.ks\n  ksimage plan --json --disk-size sda=8G examples/two-disks.ks | jq '.layout.disks[0]'")
-    .action(async (file: string, opts: PlanCliOptions & LiveCliOptions & { json?: boolean; commands?: boolean; cache?: string | false }) => {
+    .action(async (file: string, opts: PlanCliOptions & LiveCliOptions & { json?: boolean; commands?: boolean; cache?: string | false; manifest?: string }) => {
       const live = liveOptions(opts);
       const plan = await planFromFile(file, opts, { treeCache: treeCacheChoice(opts.cache), ...(live ? { live } : {}) });
       const commands = opts.commands ? (await recordCommands(() => buildAppliance(plan, { handleSignals: false }))).commands.map((c) => c.line) : undefined;
+      const archive = opts.manifest !== undefined ? await checkArchive(path.resolve(opts.manifest), plan.packages) : undefined;
       if (opts.json) {
         // The plan carries the parsed kickstart: its secrets are masked, like everywhere else.
-        const shown = { ...plan, ks: redactKickstart(plan.ks) };
-        process.stdout.write(redact(JSON.stringify(commands ? { ...shown, commands } : shown, null, 2)) + "\n");
+        const shown = { ...plan, ks: redactKickstart(plan.ks), ...(commands ? { commands } : {}), ...(archive ? { archive } : {}) };
+        process.stdout.write(redact(JSON.stringify(shown, null, 2)) + "\n");
         return;
       }
       process.stdout.write(redact(formatPlan(plan)));
+      if (archive) process.stdout.write(redact(formatArchiveCheck(archive)));
       if (commands) process.stdout.write(redact("\ncommands (device names are placeholders until the build attaches them):\n" + commands.map((c) => `  ${c}\n`).join("")));
     });
 }

@@ -1,5 +1,5 @@
 // Turn the installed tree into the live ISO: live initramfs, squashfs, GRUB for BIOS and UEFI, then xorriso (.partial, renamed).
-import { copyFile, mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { findKernels, type KernelImage } from "../installer/bootloader/kernels.js";
 import type { GuestSession } from "../installer/guest/session.js";

@@ -2,7 +2,7 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { KsimageError } from "../errors.js";
-import { isDryRun, run } from "../run/index.js";
+import { isDryRun, publishFile, run } from "../run/index.js";
 
 // Hash one file; run in its directory so that the line names it as SHA256SUMS will. openssl uses the CPU's SHA
 // instructions, which coreutils' sha256sum does not: 0.2 s instead of 0.8 s for a 250 MiB qcow2 here. -r prints
@@ -48,6 +48,10 @@ export async function writeSha256Sums(dir: string, names: readonly string[], kno
   const lines = await Promise.all(
     names.map(async (name) => ({ name, sha256: known.get(path.join(dir, name)) ?? (await sha256Of(path.join(dir, name))) })),
   );
-  if (!isDryRun()) await writeFile(path.join(dir, "SHA256SUMS"), sha256SumsText(lines));
+  if (!isDryRun()) {
+    const file = path.join(dir, "SHA256SUMS");
+    await writeFile(`${file}.partial`, sha256SumsText(lines));
+    await publishFile(`${file}.partial`, file);
+  }
   return lines;
 }

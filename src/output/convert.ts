@@ -1,7 +1,7 @@
 // Run the planned conversions: disks in parallel, each disk's formats in turn; write .partial, check, then rename.
-import { rename, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import path from "node:path";
-import { getLogger, isDryRun, run, type Teardown, publishFile } from "../run/index.js";
+import { getLogger, publishFile, run, type Teardown } from "../run/index.js";
 import type { DiskJob } from "./plan.js";
 import { checkImage } from "./qemu-img.js";
 

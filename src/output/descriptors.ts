@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { isDryRun, type Teardown } from "../run/index.js";
+import { isDryRun, publishFile, type Teardown } from "../run/index.js";
 import { sha256Of } from "./checksums.js";
 import { libvirtDomainXml } from "./libvirt.js";
 import { packagesJsonText } from "./manifest.js";
@@ -21,10 +21,16 @@ export interface DescriptorOptions {
   uuid?: string;
 }
 
-// Register the file's removal, then write it: a failed run leaves no descriptor behind.
+// Register the file's removal, then write it through FILE.partial: a failed run leaves no descriptor behind, and a
+// killed one leaves it named in its journal.
 export async function writeOutputFile(file: string, text: string, teardown: Teardown): Promise<void> {
-  teardown.defer(`remove ${path.basename(file)}`, () => rm(file, { force: true }));
-  if (!isDryRun()) await writeFile(file, text);
+  teardown.defer(`remove ${path.basename(file)}`, async () => {
+    await rm(`${file}.partial`, { force: true });
+    await rm(file, { force: true });
+  });
+  if (isDryRun()) return;
+  await writeFile(`${file}.partial`, text, { mode: 0o600 });
+  await publishFile(`${file}.partial`, file);
 }
 
 export function ksimageVersion(): string {

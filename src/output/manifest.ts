@@ -98,5 +98,6 @@ export async function collectPackages(root: string): Promise<PackageManifest> {
 
 // <name>.packages.json: the appliance, where the list came from, and one entry per package.
 export function packagesJsonText(appliance: string, manifest: PackageManifest): string {
-  return `${JSON.stringify({ appliance, manager: manifest.manager, os: manifest.os, packages: manifest.packages }, null, 2)}\n`;
+  const sources = manifest.sources === undefined ? {} : { sources: manifest.sources };
+  return `${JSON.stringify({ appliance, manager: manifest.manager, os: manifest.os, ...sources, packages: manifest.packages }, null, 2)}\n`;
 }

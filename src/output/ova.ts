@@ -1,5 +1,5 @@
 // Pack the OVA: the OVF descriptor first, then the .mf of SHA256 sums, then the streamOptimized vmdk disks, in one tar.
-import { rename, stat, writeFile } from "node:fs/promises";
+import { stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { isDryRun, run, publishFile } from "../run/index.js";
 import { sha256Of } from "./checksums.js";

@@ -1,8 +1,8 @@
 // appliance-creator's delivery: --include copies files into the output directory, -p packs the directory into one archive.
-import { lutimes, readdir, rename, rm, rmdir, stat } from "node:fs/promises";
+import { lutimes, readdir, rm, rmdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { UsageError } from "../errors.js";
-import { isDryRun, run, type Teardown, publishFile } from "../run/index.js";
+import { isDryRun, journal, publishFile, run, type Teardown } from "../run/index.js";
 import type { PackageKind } from "./types.js";
 
 // Copy an include into DEST: a directory's contents (as appliance-creator did; "dir/." survives no path.join), or the file itself; symlinks followed.
@@ -32,6 +32,8 @@ export async function copyIncludes(includes: readonly string[], dir: string, out
     if (clash !== undefined) throw new UsageError(`--include ${src}: ${clash} would replace an output file of the same name`);
     for (const f of files) teardown.defer(`remove the included ${f}`, () => rm(path.join(dir, f), { force: true }));
     await run(includeCopyArgs(src, info.isDirectory(), dir), { reason: `copy --include ${src} into the output directory` });
+    // Named in the journal like every other output until the build is finished (a killed build's reaper removes them).
+    if (!isDryRun()) for (const f of files) journal()?.partial(path.join(dir, f));
     copied.push(...files);
   }
   return copied;

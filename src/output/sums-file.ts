@@ -1,6 +1,6 @@
 // Refresh an existing SHA256SUMS: read it, replace the lines of rewritten files, and put it back atomically (.partial, then rename).
 import { existsSync } from "node:fs";
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { KsimageError } from "../errors.js";
 import { isDryRun, type Teardown, publishFile } from "../run/index.js";

@@ -38,6 +38,8 @@ export interface PackageManifest {
   /** ID and VERSION_ID of the image's os-release, for package URLs. */
   os: { id: string; versionId: string | null; prettyName: string | null } | null;
   packages: InstalledPackage[];
+  /** The repositories' metadata revisions when installed (src/repro/sources.ts); null when not known, absent for a liveimg. */
+  sources?: { source: string; revision: string }[] | null;
 }
 
 /** appliance-creator's -p: how the finished output directory is delivered. */

@@ -1,18 +1,21 @@
 // A whole `ksimage build` with the dnf backend, offline, from a repository the test builds: the installed set,
 // accounts, ssh key, timezone link and %post --nochroot are in the image; --erroronfail fails the build cleanly.
 import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { copyFile, mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildAppliance } from "../../../src/build.js";
 import { parseKickstart } from "../../../src/kickstart/parser.js";
-import { planAppliance } from "../../../src/plan.js";
+import { planAppliance, type BuildPlan } from "../../../src/plan.js";
+import { checkArchive } from "../../../src/repro/sources.js";
 import { createLogger, getLogger, run, setLogger, Teardown } from "../../../src/run/index.js";
 import { useSandbox, type Sandbox } from "../../helpers/build-sandbox.js";
 import { mountPartitionReadOnly } from "../../helpers/image-readback.js";
 import { buildRpmRepo, STANDARD_ENVIRONMENTS, STANDARD_GROUPS, STANDARD_PACKAGES, type RpmRepo } from "../../helpers/rpm-repo.js";
 
 let repo: RpmRepo;
+let builtPlan: BuildPlan | undefined;
 let repoDir: string;
 beforeAll(async () => {
   repoDir = await mkdtemp("/var/tmp/ksimage-it-rpmapp-");
@@ -29,6 +32,8 @@ beforeAll(async () => {
   );
 });
 afterAll(() => run(["rm", "-rf", "--", repoDir]).then(() => undefined));
+
+const sha256 = (b: Buffer): string => createHash("sha256").update(b).digest("hex");
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKsimageTestKeyOnlyForTests alice@test";
 
@@ -110,6 +115,13 @@ describe("ksimage build with dnf (offline repository)", () => {
       await readback.unwind();
     }
     await readback.unwind();
+    // The manifest records the repository's revision: the sha256 of the repomd.xml it was installed from.
+    const manifestFile = path.join(sb.outdir, "rpm", "rpm.packages.json");
+    const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as { sources: { source: string; revision: string }[]; packages: { name: string; version: string }[] };
+    expect(manifest.sources).toEqual([{ source: `local ${repo.url}/repodata/repomd.xml`, revision: sha256(readFileSync(path.join(repo.dir, "repodata/repomd.xml"))) }]);
+    expect(manifest.packages.find((x) => x.name === "ks-app")?.version).toMatch(/^\d/);
+    await copyFile(manifestFile, path.join(repoDir, "rpm.packages.json"));
+    builtPlan = p;
     const log = readFileSync(logfile, "utf8");
     expect(log).toContain("dnf");
     expect(log).not.toContain("s3cret-root");
@@ -123,5 +135,18 @@ describe("ksimage build with dnf (offline repository)", () => {
     const left = existsSync(path.join(sb.outdir, "rpm")) ? readdirSync(path.join(sb.outdir, "rpm")).filter((f) => !f.endsWith(".log")) : [];
     expect(left).toEqual([]);
     expect(readdirSync(sb.dir).filter((f) => f.startsWith("ksimage-"))).toEqual([]);
+  });
+
+  // Last: it changes the repository.
+  it("plan --manifest: the archive is unchanged, then has moved on once the repository is indexed again with a new package", async () => {
+    expect(builtPlan, "the build test ran first").toBeDefined();
+    const manifest = path.join(repoDir, "rpm.packages.json");
+    expect(await checkArchive(manifest, builtPlan!.packages)).toEqual({ manifest, changed: false, changes: [] });
+    const extra = await buildRpmRepo(path.join(repoDir, "extra"), [{ name: "ks-new", files: { "/usr/share/ks-new": "new" } }]);
+    for (const f of readdirSync(extra.dir, { recursive: true }).map(String).filter((f) => f.endsWith(".rpm"))) await copyFile(path.join(extra.dir, f), path.join(repo.dir, path.basename(f)));
+    await run(["createrepo_c", "--quiet", "--update", repo.dir]);
+    const moved = await checkArchive(manifest, builtPlan!.packages);
+    expect(moved.changed).toBe(true);
+    expect(moved.changes).toEqual([expect.stringMatching(new RegExp(`^local ${repo.url}/repodata/repomd.xml: metadata changed \\(sha256 [0-9a-f]{12} -> [0-9a-f]{12}\\)$`))]);
   });
 });
