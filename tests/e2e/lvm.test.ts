@@ -1,5 +1,6 @@
 // End to end, without device-mapper: examples/debian-lvm.ks (/boot + root/swap//var LVs) boots to login with BIOS and UEFI;
-// the variant with /boot inside the VG boots too; an autopart --type=plain appliance boots. One tree cache for all three builds.
+// the variant with /boot inside the VG (on the root LV) boots with both too; an autopart --type=plain appliance boots.
+// One tree cache for all three builds.
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
@@ -45,6 +46,17 @@ describe("LVM and autopart appliances boot", () => {
     const bios = await boot(b.qcow2, false);
     const uefi = await boot(b.qcow2, true);
     console.log(`debian-lvm: build ${b.seconds.toFixed(1)} s; login BIOS ${bios.toFixed(1)} s, UEFI ${uefi.toFixed(1)} s`);
+  }, 45 * 60_000);
+
+  it("the variant with /boot inside the VG (no /boot partition: /boot is on the root LV) boots to login with BIOS and with UEFI (GRUB's lvm module)", async () => {
+    const sb = sandbox();
+    const text = uniqueVg(example).replace(/^part \/boot --fstype=ext4.*\n/m, "");
+    expect(text).not.toMatch(/^part \/boot /m);
+    const b = await build(sb, "debian-lvm-boot-in-vg", text);
+    expect(b.stderr).toMatch(/\/boot \(on the root filesystem\) is in logical volume ksimagee2e[0-9a-f]{6}\/root: GRUB's core image gets lvm/);
+    const bios = await boot(b.qcow2, false);
+    const uefi = await boot(b.qcow2, true);
+    console.log(`debian-lvm, /boot in the VG: build ${b.seconds.toFixed(1)} s; login BIOS ${bios.toFixed(1)} s, UEFI ${uefi.toFixed(1)} s`);
   }, 45 * 60_000);
 
   it("autopart --type=plain (issue 11): biosboot, ESP, /boot, / and swap as Anaconda lays them out; boots to login", async () => {
