@@ -1,5 +1,5 @@
 // SHA-256 of output files (openssl), and the SHA256SUMS file that `sha256sum -c` verifies in the output directory.
-import { writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { KsimageError } from "../errors.js";
 import { isDryRun, publishFile, run } from "../run/index.js";
@@ -50,8 +50,14 @@ export async function writeSha256Sums(dir: string, names: readonly string[], kno
   );
   if (!isDryRun()) {
     const file = path.join(dir, "SHA256SUMS");
-    await writeFile(`${file}.partial`, sha256SumsText(lines));
-    await publishFile(`${file}.partial`, file);
+    try {
+      await writeFile(`${file}.partial`, sha256SumsText(lines));
+      await publishFile(`${file}.partial`, file);
+    } catch (error) {
+      // A full disk mid-write: the half file is not an output.
+      await rm(`${file}.partial`, { force: true });
+      throw error;
+    }
   }
   return lines;
 }

@@ -29,7 +29,7 @@ export async function writeOutputFile(file: string, text: string, teardown: Tear
     await rm(file, { force: true });
   });
   if (isDryRun()) return;
-  await writeFile(`${file}.partial`, text, { mode: 0o600 });
+  await writeFile(`${file}.partial`, text);
   await publishFile(`${file}.partial`, file);
 }
 

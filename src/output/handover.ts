@@ -42,9 +42,8 @@ async function getent(db: "passwd" | "group", key: string): Promise<string[] | u
 
 // Make every directory and file at or below each of PATHS owner-only, and give it to OWNER if set. Symbolic links
 // are not followed (lchown); their modes do not exist.
-export async function handOver(paths: readonly string[], owner: Owner | undefined): Promise<number> {
-  if (isDryRun()) return 0;
-  let count = 0;
+export async function handOver(paths: readonly string[], owner: Owner | undefined): Promise<void> {
+  if (isDryRun()) return;
   const visit = async (p: string): Promise<void> => {
     const st = await lstat(p);
     if (st.isDirectory()) {
@@ -54,8 +53,6 @@ export async function handOver(paths: readonly string[], owner: Owner | undefine
       await chmod(p, OUTPUT_FILE_MODE);
     }
     if (owner !== undefined) await lchown(p, owner.uid, owner.gid);
-    count += 1;
   };
   for (const p of paths) await visit(p);
-  return count;
 }

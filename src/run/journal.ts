@@ -118,13 +118,6 @@ export class BuildJournal {
     this.write();
   }
 
-  // The build is done: its outputs are finished, nothing of it but the work directory is a leftover any more.
-  finished(): void {
-    this.data.partials = [];
-    delete this.data.applianceDir;
-    this.write();
-  }
-
   mount(target: string): void {
     if (!this.data.mounts.includes(target)) this.data.mounts.push(target);
     this.write();
