@@ -5,8 +5,8 @@ import { REDACTED } from "../run/shell-quote.js";
 /** Model keys whose values are secrets, wherever they sit (rootpw, user, bootloader, sshpw, part/logvol/raid, network, iscsi, rdp, rhsm). */
 const SECRET_KEYS = new Set(["password", "passphrase", "wepkey", "wpakey", "hw_passphrase", "password_in", "md5pass", "activation_keys"]);
 
-/** The password in a proxy URL (`http://user:PASSWORD@host`), or undefined. */
-export function proxyPassword(url: string): string | undefined {
+/** The password in a URL (`http://user:PASSWORD@host`: a proxy, a repository's baseurl, url --url), or undefined. */
+export function urlPassword(url: string): string | undefined {
   return /^[a-z][a-z0-9+.-]*:\/\/[^/:@]*:([^/@]+)@/i.exec(url)?.[1];
 }
 
@@ -16,7 +16,7 @@ const ONE_TIME = /^--one-time-password=(.+)$/;
 function walk(value: unknown, key: string | undefined, found: (secret: string) => void): void {
   if (typeof value === "string") {
     if (key !== undefined && SECRET_KEYS.has(key)) found(value);
-    else if (key === "proxy" && proxyPassword(value) !== undefined) found(proxyPassword(value)!);
+    else if (urlPassword(value) !== undefined) found(urlPassword(value)!);
     else if (ONE_TIME.test(value)) found(ONE_TIME.exec(value)![1]!);
     return;
   }
@@ -27,7 +27,7 @@ function walk(value: unknown, key: string | undefined, found: (secret: string) =
   if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) walk(v, k === "file" ? undefined : k, found);
 }
 
-/** Every secret value in the kickstart (plain and hashed passwords, passphrases, WEP/WPA keys, proxy passwords). */
+/** Every secret value in the kickstart (plain and hashed passwords, passphrases, WEP/WPA keys, passwords in URLs). */
 export function secretsOf(ks: Kickstart): string[] {
   const out = new Set<string>();
   walk(ks, undefined, (s) => {
@@ -39,8 +39,8 @@ export function secretsOf(ks: Kickstart): string[] {
 function scrub(value: unknown, key: string | undefined): unknown {
   if (typeof value === "string") {
     if (key !== undefined && SECRET_KEYS.has(key)) return value === "" ? value : REDACTED;
-    const proxy = key === "proxy" ? proxyPassword(value) : undefined;
-    if (proxy !== undefined) return value.replace(`:${proxy}@`, `:${REDACTED}@`);
+    const inUrl = urlPassword(value);
+    if (inUrl !== undefined) return value.replace(`:${inUrl}@`, `:${REDACTED}@`);
     if (ONE_TIME.test(value)) return `--one-time-password=${REDACTED}`;
     return value;
   }

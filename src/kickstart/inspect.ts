@@ -6,6 +6,7 @@
 import path from "node:path";
 import type { Diagnostic, ParseResult } from "./parser.js";
 import { MiB, type Kickstart } from "./model.js";
+import { urlPassword } from "../faithful/secrets.js";
 
 type Doc = Record<string, unknown>;
 
@@ -24,9 +25,9 @@ function scrub(value: unknown, dropFile = true): unknown {
   if (value === "") return null;
   // realm join keeps its arguments verbatim; a one-time password among them is still a secret.
   if (typeof value === "string" && value.startsWith("--one-time-password=")) return "--one-time-password=***";
-  // A proxy URL may carry a password (http://user:PASSWORD@host).
+  // A URL may carry a password (http://user:PASSWORD@host).
   if (typeof value === "string") {
-    const pw = /^[a-z][a-z0-9+.-]*:\/\/[^/:@]*:([^/@]+)@/i.exec(value)?.[1];
+    const pw = urlPassword(value);
     if (pw !== undefined) return value.replace(`:${pw}@`, ":***@");
   }
   if (Array.isArray(value)) return value.map((v) => scrub(v, dropFile));

@@ -7,17 +7,22 @@ import type { TreeCachePlan } from "../installer/tree-cache/index.js";
 import type { SourceRevision } from "../installer/tree-cache/key.js";
 import { metadataRevisions } from "../installer/tree-cache/revision.js";
 import type { PackageSource } from "../installer/types.js";
-import { getLogger } from "../run/index.js";
+import { getLogger, redact } from "../run/index.js";
 
 /** The revisions a build installs from, or why they are not known (a liveimg, or metadata that cannot be read). */
 export type SourcesResult = { sources: SourceRevision[] } | { sources: null; reason: string };
 
+// Sources as the manifest names them: a password in a repository URL (user:PASSWORD@host) is masked.
+function masked(sources: readonly SourceRevision[]): SourceRevision[] {
+  return sources.map((s) => ({ source: redact(s.source), revision: s.revision }));
+}
+
 // The revisions the install uses: the cache key's (a hit unpacks exactly that tree), else read now, before the install.
 export async function installSources(packages: PackageSource | null, treeCache: TreeCachePlan): Promise<SourcesResult> {
   if (packages === null) return { sources: null, reason: "no package installation (liveimg)" };
-  if (treeCache.status !== "off") return { sources: treeCache.inputs.sources };
+  if (treeCache.status !== "off") return { sources: masked(treeCache.inputs.sources) };
   const r = await metadataRevisions(packages);
-  if (r.ok) return { sources: r.sources };
+  if (r.ok) return { sources: masked(r.sources) };
   getLogger().warn({ reason: r.reason }, `the package manifest records no source revision: ${r.reason}`);
   return { sources: null, reason: r.reason };
 }
@@ -68,6 +73,6 @@ export async function checkArchive(manifest: string, packages: PackageSource | n
   if (packages === null) throw new KsimageError(`--manifest ${manifest}: this kickstart installs no packages (liveimg): there is no archive to compare`);
   const now = await metadataRevisions(packages);
   if (!now.ok) throw new KsimageError(`--manifest ${manifest}: ${now.reason}`);
-  const changes = archiveChanges(then, now.sources);
+  const changes = archiveChanges(then, masked(now.sources));
   return { manifest, changed: changes.length > 0, changes };
 }

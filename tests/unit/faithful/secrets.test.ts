@@ -18,8 +18,9 @@ rdp --password=rdp-pw11
 rhsm --organization=o --activation-key=act-key12
 realm join --one-time-password=otp-pw13 ad.example.com
 repo --name=r --baseurl=http://m.test/ --proxy=http://u:proxy-pw14@p.test:3128
+repo --name=s --baseurl=https://mirror-user:url-pw15@m2.test/repo
 `;
-const ALL = ["opal-pw1", "luks-pw2", "grub-pw3", "$6$salt$roothash4", "user-pw5", "sshpw-pw6", "wpa-key7", "wep-key8", "chap-pw9", "rev-pw10", "rdp-pw11", "act-key12", "otp-pw13", "proxy-pw14"];
+const ALL = ["opal-pw1", "luks-pw2", "grub-pw3", "$6$salt$roothash4", "user-pw5", "sshpw-pw6", "wpa-key7", "wep-key8", "chap-pw9", "rev-pw10", "rdp-pw11", "act-key12", "otp-pw13", "proxy-pw14", "url-pw15"];
 
 afterEach(() => clearSecrets());
 
@@ -34,6 +35,7 @@ describe("kickstart secrets", () => {
     for (const text of [JSON.stringify(redactKickstart(ks)), JSON.stringify(inspectDocument(ks))]) for (const s of ALL) expect(text).not.toContain(s);
     expect(redactKickstart(ks).rootpw.password).toBe("***");
     expect(redactKickstart(ks).repos[0]!.proxy).toBe("http://u:***@p.test:3128");
+    expect(redactKickstart(ks).repos[1]!.baseurl).toBe("https://mirror-user:***@m2.test/repo");
   });
 
   it("parsing registers them: any later message or log line masks them, also JSON-escaped", () => {

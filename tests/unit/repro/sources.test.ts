@@ -4,7 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { packagesJsonText } from "../../../src/output/manifest.js";
-import { archiveChanges, readManifestSources } from "../../../src/repro/sources.js";
+import { addSecrets, clearSecrets } from "../../../src/run/index.js";
+import { archiveChanges, installSources, readManifestSources } from "../../../src/repro/sources.js";
+import type { PackageSource } from "../../../src/installer/types.js";
 
 const A = { source: "deb file:///srv/mirror bookworm main", revision: "a".repeat(64) };
 const B = { source: "updates file:///srv/updates/repodata/repomd.xml", revision: "b".repeat(64) };
@@ -42,5 +44,18 @@ describe("the manifest's sources", () => {
   it("a file that is not a manifest, or not JSON, is named in the error", async () => {
     await expect(readManifestSources(write("other.json", '{"x":1}'))).rejects.toThrow(/other\.json: not a ksimage package manifest/);
     await expect(readManifestSources(write("bad.json", "{"))).rejects.toThrow(/bad\.json: /);
+  });
+});
+
+describe("installSources", () => {
+  it("masks a password in a repository URL, as every output does once the kickstart registered it", async () => {
+    addSecrets(["url-pw15"]);
+    try {
+      const source = "s https://mirror-user:url-pw15@m2.test/repo/repodata/repomd.xml";
+      const r = await installSources({ backend: "dnf" } as PackageSource, { status: "hit", dir: "/c", key: "k", reason: "", inputs: { sources: [{ source, revision: "r" }] } as never });
+      expect(r).toEqual({ sources: [{ source: "s https://mirror-user:***@m2.test/repo/repodata/repomd.xml", revision: "r" }] });
+    } finally {
+      clearSecrets();
+    }
   });
 });
