@@ -34,7 +34,7 @@ import { partitionDisk } from "./partition/parted.js";
 import { reproducibleDocumentIds } from "./repro/descriptors.js";
 import { removeImageIdentity } from "./repro/identity.js";
 import { installSources, type SourcesResult } from "./repro/sources.js";
-import { rebuildExtFilesystems, writeRebuiltFilesystems, type RebuiltFs } from "./repro/rebuild-ext.js";
+import { rebuildExtFilesystems, rebuiltMounts, writeRebuiltFilesystems, type RebuiltDisk } from "./repro/rebuild-ext.js";
 import { clampTimesArgs, removeVolatile } from "./repro/tree.js";
 import { getLogger, installSignalHandlers, isDryRun, run, setJournal, Teardown, type DeferHandle, publishFile } from "./run/index.js";
 
@@ -102,7 +102,7 @@ interface BuildContext {
   /** -f iso: the finished ISO. */
   iso: IsoResult | undefined;
   /** Reproducible builds: the ext file systems made again from their trees, to be written into the disk files. */
-  rebuilt: RebuiltFs[];
+  rebuilt: RebuiltDisk[];
   /** The one way into the guest, opened once (before a dnf install, else after the install); released by `devices`. */
   guest: GuestSession | undefined;
 }
@@ -376,18 +376,20 @@ async function removeIdentity(ctx: BuildContext): Promise<void> {
 async function reproducibleTree(ctx: BuildContext): Promise<void> {
   if (ctx.plan.epoch === null || isDryRun()) return;
   const removed = await removeVolatile(ctx.root);
-  const mounts = ctx.plan.layout.mounts;
-  await run(clampTimesArgs(ctx.root, mounts.map((m) => m.mountpoint), ctx.plan.epoch, mounts.map((m) => m.fstype)), { reason: "clamp the times of the tree to SOURCE_DATE_EPOCH" });
+  // The ext file systems made again from their trees clamp their own trees then; a live ISO takes the whole tree as it is.
+  const rebuilt = ctx.plan.live === null ? rebuiltMounts(ctx.plan.layout).map((r) => r.mount) : [];
+  const mounts = ctx.plan.layout.mounts.filter((m) => !rebuilt.includes(m));
+  if (mounts.length > 0) await run(clampTimesArgs(ctx.root, mounts.map((m) => m.mountpoint), ctx.plan.epoch, mounts.map((m) => m.fstype)), { reason: "clamp the times of the tree to SOURCE_DATE_EPOCH" });
   getLogger().info({ removed }, `reproducible tree: ${removed.length} volatile files removed, times clamped to ${ctx.plan.epoch}`);
 }
 
 async function rebuildExt(ctx: BuildContext): Promise<void> {
   if (ctx.plan.epoch === null) return;
-  ctx.rebuilt = await rebuildExtFilesystems(ctx.plan.layout, ctx.root, ctx.workdir, ctx.files);
+  ctx.rebuilt = await rebuildExtFilesystems(ctx.plan.layout, ctx.root, ctx.disks, ctx.workdir, ctx.files);
 }
 
 async function writeRebuilt(ctx: BuildContext): Promise<void> {
-  await writeRebuiltFilesystems(ctx.rebuilt, Object.fromEntries(Object.entries(ctx.disks).map(([name, f]) => [name, f.path])));
+  await writeRebuiltFilesystems(ctx.rebuilt);
 }
 
 // Read the package database of the image now: after unmount it is gone.
@@ -399,7 +401,9 @@ async function recordPackages(ctx: BuildContext): Promise<void> {
 
 // Discard free blocks so the raw files (and every conversion) stay small (HOST-NOTES §3 step 6).
 async function trimFilesystems(ctx: BuildContext): Promise<void> {
-  const mounts = [...ctx.plan.layout.mounts].filter((m) => m.fstype !== "vfat" && m.options.length === 0).reverse();
+  // A file system made again from its tree has nothing to trim, and its old bytes are dropped with the old disk file.
+  const rebuilt = ctx.plan.epoch === null ? [] : rebuiltMounts(ctx.plan.layout).map((r) => r.mount);
+  const mounts = [...ctx.plan.layout.mounts].filter((m) => m.fstype !== "vfat" && m.options.length === 0 && !rebuilt.includes(m)).reverse();
   for (const m of mounts) {
     const target = path.join(ctx.root, m.mountpoint);
     await run(["fstrim", target], { reason: "discard free blocks before the image is converted", allowExitCodes: [1, 32] });

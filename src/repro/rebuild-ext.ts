@@ -1,28 +1,67 @@
 // Reproducible ext file systems: a mounted, written-to ext4 is never the same twice (inode times, block placement, journal,
-// last-mounted path), so each one is made again from its finished tree with `mkfs.ext4 -d`, on the e2fsprogs clock.
-import { lstat, lutimes, mkdir, open, rm } from "node:fs/promises";
+// last-mounted path), so each one is made again from its finished tree with `mkfs.ext4 -d`, on the e2fsprogs clock. The new
+// file systems go straight to their offsets in a new sparse disk file; after unmapping, the rest of the old disk (partition
+// table, boot loader gap, other file systems) is copied around them and the new file replaces the old one by a rename: the
+// old file systems' bytes are never read, punched or flushed.
+import { lstat, lutimes, mkdir, open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { KsimageError } from "../errors.js";
 import { mkfsArgs, mkfsEnv } from "../partition/mkfs.js";
 import { unmount } from "../partition/mount.js";
-import type { FilesystemPlan, LayoutPlan } from "../partition/types.js";
-import { isDryRun, run, type Teardown } from "../run/index.js";
+import type { FilesystemPlan, LayoutPlan, MountPlan } from "../partition/types.js";
+import { isDryRun, journal, run, type Teardown } from "../run/index.js";
 import { clampTimesArgs } from "./tree.js";
 
-/** One file system made again from its tree, waiting to be written into its disk file. */
-export interface RebuiltFs {
-  disk: string;
-  partition: number;
-  /** The new file system, a sparse file of the partition's size. */
-  image: string;
-  startByte: number;
-  sizeBytes: number;
+/** A byte range of a disk file. */
+export interface ByteRange {
+  start: number;
+  length: number;
 }
 
-// The mkfs argv that makes FS in IMAGE with the contents of TREE (-d goes before the device).
-export function mkfsFromTreeArgs(fs: FilesystemPlan, image: string, tree: string): string[] {
-  const argv = mkfsArgs(fs, image);
-  return [...argv.slice(0, -1), "-d", tree, image];
+/** A disk whose ext file systems were made again into a new disk file, which replaces it once the rest is copied over. */
+export interface RebuiltDisk {
+  disk: string;
+  /** The disk file the build wrote (its loop device is detached before the copy). */
+  raw: string;
+  /** The new sparse disk file holding the rebuilt file systems at their offsets. */
+  next: string;
+  sizeBytes: number;
+  /** The partitions the rebuilt file systems occupy. */
+  rebuilt: ByteRange[];
+}
+
+/** A mounted ext file system of the layout that a reproducible build makes again from its tree. */
+export interface RebuiltMount {
+  mount: MountPlan;
+  fs: FilesystemPlan;
+  range: ByteRange;
+}
+
+// The mounts of LAYOUT made again from their trees: ext, on a partition, with no build mount options, in a reproducible plan.
+export function rebuiltMounts(layout: LayoutPlan): RebuiltMount[] {
+  const out: RebuiltMount[] = [];
+  for (const m of layout.mounts) {
+    if (!m.fstype.startsWith("ext") || m.options.length > 0) continue;
+    const part = layout.disks.find((d) => d.name === m.disk)?.partitions.find((p) => p.number === m.partition);
+    if (part?.filesystem?.reproducible === undefined) continue;
+    out.push({ mount: m, fs: part.filesystem, range: { start: part.startSector * 512, length: part.sizeBytes } });
+  }
+  return out;
+}
+
+// The mkfs argv that makes FS with the contents of TREE at byte OFFSET of FILE, SIZEBYTES long (-d before the device, the size
+// after it; the offset joins the planned -E list, since mke2fs keeps only the last -E).
+export function mkfsFromTreeArgs(fs: FilesystemPlan, file: string, tree: string, offset: number, sizeBytes: number): string[] {
+  const argv = mkfsArgs(fs, file).slice(0, -1);
+  const e = argv.lastIndexOf("-E");
+  if (e >= 0 && e + 1 < argv.length) argv[e + 1] = `${argv[e + 1]},offset=${offset}`;
+  else argv.push("-E", `offset=${offset}`);
+  return [...argv, "-d", tree, file, `${Math.floor(sizeBytes / 1024)}k`];
+}
+
+// The name e2fsprogs' other tools open a file system at byte OFFSET of FILE by (unix_io's offset option).
+export function atOffset(file: string, offset: number): string {
+  return `${file}?offset=${offset}`;
 }
 
 // Inode numbers in use, from dumpe2fs's "Free inodes:" ranges per group: root (2) and every used one from 11 (the first
@@ -45,34 +84,31 @@ export function inodeTimeRequests(inodes: readonly number[], epoch: number): str
   return inodes.map((i) => `sif <${i}> ctime @${epoch}\nsif <${i}> atime @${epoch}\n`).join("");
 }
 
-// Bind-mount (only) the file system at MOUNTPOINT of ROOT on SRC, make it again into IMAGE, unmount SRC, fix the inode times.
-async function rebuildOne(fs: FilesystemPlan, root: string, mountpoint: string, nested: readonly string[], src: string, image: string, sizeBytes: number, teardown: Teardown): Promise<void> {
+// Bind-mount (only) the file system of R under ROOT on SRC, make it again at its offset in FILE, unmount SRC, fix the inode times.
+async function rebuildOne(r: RebuiltMount, root: string, nested: readonly string[], src: string, file: string, teardown: Teardown): Promise<void> {
+  const { fs, mount } = r;
   const epoch = fs.reproducible!.time;
   const env = mkfsEnv(fs);
-  if (!isDryRun()) {
-    await mkdir(src, { recursive: true });
-    const file = await open(image, "w");
-    await file.truncate(sizeBytes);
-    await file.close();
-  }
+  if (!isDryRun()) await mkdir(src, { recursive: true });
   const handle = teardown.defer(`unmount ${src}`, () => unmount(src));
   // A plain bind mount carries no submounts: the tree of this one file system.
-  await run(["mount", "--bind", path.join(root, mountpoint), src], { reason: `read the tree of ${mountpoint} on its own` });
+  await run(["mount", "--bind", path.join(root, mount.mountpoint), src], { reason: `read the tree of ${mount.mountpoint} on its own` });
   try {
     // The directories other file systems (and the guest session's /proc, /sys, /dev, /run) were mounted on were hidden
-    // while the tree's times were clamped: clamp this file system's own tree once more, as the bind mount shows it.
+    // while the tree's times were clamped: clamp this file system's own tree as the bind mount shows it.
     if (!isDryRun()) for (const dir of nested) await clampOne(path.join(src, dir), epoch);
-    await run(clampTimesArgs(src, [], epoch, [fs.fstype]), { reason: `clamp the times of ${mountpoint}'s own tree` });
-    await run(mkfsFromTreeArgs(fs, image, src), { env, reason: `make the ${fs.fstype} file system of ${mountpoint} again from its tree (reproducible)` });
+    await run(clampTimesArgs(src, ["/"], epoch, [fs.fstype]), { reason: `clamp the times of ${mount.mountpoint}'s own tree` });
+    await run(mkfsFromTreeArgs(fs, file, src, r.range.start, r.range.length), { env, reason: `make the ${fs.fstype} file system of ${mount.mountpoint} again from its tree (reproducible)` });
   } finally {
     await unmount(src);
     handle.release();
   }
   if (isDryRun()) return;
-  const { stdout } = await run(["dumpe2fs", image], { reason: "find the inodes in use" });
+  const device = atOffset(file, r.range.start);
+  const { stdout } = await run(["dumpe2fs", device], { reason: "find the inodes in use" });
   const count = Number(/^Inode count:\s+(\d+)/m.exec(stdout)?.[1] ?? NaN);
-  if (!Number.isSafeInteger(count)) throw new KsimageError(`dumpe2fs of ${image} shows no inode count`);
-  await run(["debugfs", "-w", "-f", "-", image], { input: inodeTimeRequests(usedInodes(stdout, count), epoch), env, reason: `set the inode times of ${mountpoint} to SOURCE_DATE_EPOCH` });
+  if (!Number.isSafeInteger(count)) throw new KsimageError(`dumpe2fs of ${device} shows no inode count`);
+  await run(["debugfs", "-w", "-f", "-", device], { input: inodeTimeRequests(usedInodes(stdout, count), epoch), env, reason: `set the inode times of ${mount.mountpoint} to SOURCE_DATE_EPOCH` });
 }
 
 async function clampOne(file: string, epoch: number): Promise<void> {
@@ -88,36 +124,67 @@ export function nestedMountpoints(layout: LayoutPlan, mountpoint: string): strin
   return layout.mounts.map((m) => m.mountpoint).filter((m) => m !== mountpoint && m.startsWith(base)).map((m) => m.slice(base.length));
 }
 
-// For a reproducible build: make every ext file system of LAYOUT again from its mounted tree, into files under WORKDIR.
-export async function rebuildExtFilesystems(layout: LayoutPlan, root: string, workdir: string, teardown: Teardown): Promise<RebuiltFs[]> {
-  const out: RebuiltFs[] = [];
-  for (const m of layout.mounts) {
-    if (!m.fstype.startsWith("ext") || m.options.length > 0) continue;
-    const part = layout.disks.find((d) => d.name === m.disk)?.partitions.find((p) => p.number === m.partition);
-    if (part?.filesystem?.reproducible === undefined) continue;
-    const dir = path.join(workdir, "reproducible");
-    const image = path.join(dir, `${m.disk}-${m.partition}.${m.fstype}`);
-    teardown.defer(`remove ${image}`, () => rm(image, { force: true }));
-    await rebuildOne(part.filesystem, root, m.mountpoint, nestedMountpoints(layout, m.mountpoint), path.join(dir, `tree-${m.disk}-${m.partition}`), image, part.sizeBytes, teardown);
-    out.push({ disk: m.disk, partition: m.partition, image, startByte: part.startSector * 512, sizeBytes: part.sizeBytes });
+// The file a disk's rebuilt file systems are made in, beside it (the rename that replaces the disk stays on one file system).
+export const nextDiskFile = (raw: string): string => `${raw}.rebuilt`;
+
+// A new owner-only sparse file of SIZEBYTES; its removal is registered before it exists.
+async function createNext(file: string, sizeBytes: number, teardown: Teardown): Promise<void> {
+  teardown.defer(`remove ${file}`, () => rm(file, { force: true }));
+  if (isDryRun()) return;
+  await rm(file, { force: true });
+  const handle = await open(file, "wx", 0o600);
+  journal()?.partial(file);
+  try {
+    await handle.truncate(sizeBytes);
+  } finally {
+    await handle.close();
   }
+}
+
+// For a reproducible build: make every ext file system of LAYOUT again from its mounted tree, at its offset in a new file beside
+// its disk file (DISKS: disk name to file and size).
+export async function rebuildExtFilesystems(layout: LayoutPlan, root: string, disks: Record<string, { path: string; sizeBytes: number }>, workdir: string, teardown: Teardown): Promise<RebuiltDisk[]> {
+  const out = new Map<string, RebuiltDisk>();
+  for (const r of rebuiltMounts(layout)) {
+    const disk = disks[r.mount.disk];
+    if (disk === undefined) throw new KsimageError(`disk ${r.mount.disk} has no disk file`);
+    let entry = out.get(r.mount.disk);
+    if (entry === undefined) {
+      entry = { disk: r.mount.disk, raw: disk.path, next: nextDiskFile(disk.path), sizeBytes: disk.sizeBytes, rebuilt: [] };
+      await createNext(entry.next, entry.sizeBytes, teardown);
+      out.set(r.mount.disk, entry);
+    }
+    const src = path.join(workdir, "reproducible", `tree-${r.mount.disk}-${r.mount.partition}`);
+    await rebuildOne(r, root, nestedMountpoints(layout, r.mount.mountpoint), src, entry.next, teardown);
+    entry.rebuilt.push(r.range);
+  }
+  return [...out.values()];
+}
+
+// The ranges of a disk of SIZEBYTES outside the REBUILT ranges: what is copied from the old disk file into the new one.
+export function keptRanges(sizeBytes: number, rebuilt: readonly ByteRange[]): ByteRange[] {
+  const out: ByteRange[] = [];
+  let at = 0;
+  for (const r of [...rebuilt].sort((a, b) => a.start - b.start)) {
+    if (r.start > at) out.push({ start: at, length: r.start - at });
+    at = Math.max(at, r.start + r.length);
+  }
+  if (at < sizeBytes) out.push({ start: at, length: sizeBytes - at });
   return out;
 }
 
-// Replace the partition's bytes in the disk file RAW by the rebuilt file system: punch the old bytes out, copy the new ones sparsely.
-export function writeRebuiltArgs(fs: RebuiltFs, raw: string): string[][] {
-  return [
-    ["fallocate", "--punch-hole", "--offset", String(fs.startByte), "--length", String(fs.sizeBytes), raw],
-    ["dd", `if=${fs.image}`, `of=${raw}`, "bs=1M", `seek=${fs.startByte}`, "oflag=seek_bytes", "conv=notrunc,sparse", "status=none"],
-  ];
+// The dd argv that copies RANGE of FROM to the same offset of TO, leaving holes where FROM reads zeros.
+export function copyRangeArgs(from: string, to: string, range: ByteRange): string[] {
+  const n = String(range.start);
+  return ["dd", `if=${from}`, `of=${to}`, "bs=1M", `skip=${n}`, `seek=${n}`, `count=${range.length}`, "iflag=skip_bytes,count_bytes", "oflag=seek_bytes", "conv=notrunc,sparse", "status=none"];
 }
 
-// Write each rebuilt file system into its (unmapped) disk file.
-export async function writeRebuiltFilesystems(rebuilt: readonly RebuiltFs[], rawFiles: Record<string, string>): Promise<void> {
-  for (const fs of rebuilt) {
-    const raw = rawFiles[fs.disk];
-    if (raw === undefined) throw new KsimageError(`disk ${fs.disk} has no disk file`);
-    for (const argv of writeRebuiltArgs(fs, raw)) await run(argv, { reason: `write the rebuilt file system of partition ${fs.partition} into disk ${fs.disk}` });
-    if (!isDryRun()) await rm(fs.image, { force: true });
+// Copy everything but the rebuilt file systems from each (unmapped) disk file into its new one, which then takes its name.
+export async function writeRebuiltFilesystems(disks: readonly RebuiltDisk[]): Promise<void> {
+  for (const d of disks) {
+    for (const range of keptRanges(d.sizeBytes, d.rebuilt)) await run(copyRangeArgs(d.raw, d.next, range), { reason: `copy bytes ${range.start}+${range.length} of disk ${d.disk} around its rebuilt file systems` });
+    if (isDryRun()) continue;
+    journal()?.partial(d.raw, d.next);
+    await rename(d.next, d.raw);
   }
 }

@@ -51,13 +51,13 @@ async function removeFilesBelow(dir: string, prefix = ""): Promise<string[]> {
   return out;
 }
 
-// The find argv that sets every time newer than EPOCH to EPOCH (touch -h: a symlink itself), in each of the image's file
-// systems under ROOT (-xdev per starting point: never into /proc, /sys or /dev). Older times stay: a package's file keeps its
+// The find argv that sets every time newer than EPOCH to EPOCH (touch -h: a symlink itself), in the file systems mounted at
+// MOUNTPOINTS under ROOT (-xdev per starting point: never into /proc, /sys or /dev). Older times stay: a package's file keeps its
 // date. Access times need no care here: the rebuilt ext file systems set them all to the epoch.
 // The guest session's /proc, /sys and /dev are still mounted: -xdev keeps find out of them, and FSTYPES (the image's own)
 // keeps it from touching their mount points.
 export function clampTimesArgs(root: string, mountpoints: readonly string[], epoch: number, fstypes: readonly string[] = ["ext4"]): string[] {
-  const starts = [...new Set(["/", ...mountpoints])].sort().map((m) => (m === "/" ? root : path.join(root, m)));
+  const starts = [...new Set(mountpoints)].sort().map((m) => (m === "/" ? root : path.join(root, m)));
   const types = [...new Set(fstypes)].sort().flatMap((t, i) => (i === 0 ? ["-fstype", t] : ["-o", "-fstype", t]));
   return ["find", ...starts, "-xdev", "(", ...types, ")", "-newermt", `@${epoch}`, "-exec", "touch", "-h", "-d", `@${epoch}`, "{}", "+"];
 }

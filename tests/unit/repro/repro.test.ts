@@ -13,7 +13,7 @@ import type { DiskPlan, FilesystemPlan } from "../../../src/partition/types.js";
 import { reproducibleDocumentIds } from "../../../src/repro/descriptors.js";
 import { sourceDateEpoch } from "../../../src/repro/epoch.js";
 import { keygenMechanism, KEYGEN_UNIT, removeImageIdentity } from "../../../src/repro/identity.js";
-import { inodeTimeRequests, mkfsFromTreeArgs, nestedMountpoints, usedInodes, writeRebuiltArgs } from "../../../src/repro/rebuild-ext.js";
+import { atOffset, copyRangeArgs, inodeTimeRequests, keptRanges, mkfsFromTreeArgs, nestedMountpoints, rebuiltMounts, usedInodes } from "../../../src/repro/rebuild-ext.js";
 import { clampTimesArgs, removeVolatile } from "../../../src/repro/tree.js";
 import { planLayout } from "../../../src/partition/layout.js";
 import { parseOk } from "../../helpers/ks.js";
@@ -99,10 +99,12 @@ describe("mkfs on the epoch's clock", () => {
     ]);
   });
 
-  it("rebuilds from a tree with -d before the device, and sets ctime and atime of every used inode", () => {
-    expect(mkfsFromTreeArgs(fs({ reproducible: { hashSeed: "S", time: 9 } }), "/w/fs.img", "/w/tree")).toEqual([
-      "mkfs.ext4", "-F", "-q", "-U", "u-1", "-L", "root", "-E", "hash_seed=S", "-d", "/w/tree", "/w/fs.img",
+  it("rebuilds from a tree at the partition's offset (-E joins the planned list), and sets ctime and atime of every used inode", () => {
+    expect(mkfsFromTreeArgs(fs({ reproducible: { hashSeed: "S", time: 9 } }), "/o/d.raw.rebuilt", "/w/tree", 1048576, 268435456)).toEqual([
+      "mkfs.ext4", "-F", "-q", "-U", "u-1", "-L", "root", "-E", "hash_seed=S,offset=1048576", "-d", "/w/tree", "/o/d.raw.rebuilt", "262144k",
     ]);
+    expect(mkfsFromTreeArgs(fs(), "/o/d", "/t", 512, 4096)).toEqual(["mkfs.ext4", "-F", "-q", "-U", "u-1", "-L", "root", "-E", "offset=512", "-d", "/t", "/o/d", "4k"]);
+    expect(atOffset("/o/d.raw.rebuilt", 1048576)).toBe("/o/d.raw.rebuilt?offset=1048576");
     expect(usedInodes("Group 0:\n  Free inodes: 14-16, 18\nGroup 1:\n  Free inodes: 19-20\n", 20)).toEqual([2, 11, 12, 13, 17]);
     expect(inodeTimeRequests([2, 11], 5)).toBe("sif <2> ctime @5\nsif <2> atime @5\nsif <11> ctime @5\nsif <11> atime @5\n");
   });
@@ -113,11 +115,30 @@ describe("mkfs on the epoch's clock", () => {
     expect(nestedMountpoints(layout as never, "/boot")).toEqual(["efi"]);
   });
 
-  it("writes a rebuilt file system into its partition: punch the old bytes, copy sparsely", () => {
-    expect(writeRebuiltArgs({ disk: "sda", partition: 2, image: "/w/fs", startByte: 1048576, sizeBytes: 4096 }, "/o/d.raw")).toEqual([
-      ["fallocate", "--punch-hole", "--offset", "1048576", "--length", "4096", "/o/d.raw"],
-      ["dd", "if=/w/fs", "of=/o/d.raw", "bs=1M", "seek=1048576", "oflag=seek_bytes", "conv=notrunc,sparse", "status=none"],
+  it("copies only what lies around the rebuilt file systems into the new disk file, sparsely, at the same offsets", () => {
+    expect(keptRanges(100, [{ start: 60, length: 30 }, { start: 10, length: 40 }])).toEqual([
+      { start: 0, length: 10 }, { start: 50, length: 10 }, { start: 90, length: 10 },
     ]);
+    expect(keptRanges(100, [{ start: 0, length: 50 }, { start: 50, length: 50 }])).toEqual([]);
+    expect(keptRanges(100, [])).toEqual([{ start: 0, length: 100 }]);
+    expect(copyRangeArgs("/o/d.raw", "/o/d.raw.rebuilt", { start: 512, length: 1048064 })).toEqual([
+      "dd", "if=/o/d.raw", "of=/o/d.raw.rebuilt", "bs=1M", "skip=512", "seek=512", "count=1048064", "iflag=skip_bytes,count_bytes", "oflag=seek_bytes", "conv=notrunc,sparse", "status=none",
+    ]);
+  });
+
+  it("rebuilds only the ext file systems of a reproducible plan that sit on a partition and have no build mount options", () => {
+    const part = (number: number, fstype: string, reproducible?: object) => ({ number, startSector: 2048 * number, sizeBytes: 1048576, filesystem: { fstype, ...(reproducible ? { reproducible } : {}) } });
+    const r = { hashSeed: "S", time: 1 };
+    const layout = {
+      disks: [{ name: "sda", partitions: [part(1, "ext4", r), part(2, "xfs", r), part(3, "ext4", r), part(4, "ext4")] }],
+      mounts: [
+        { mountpoint: "/boot", disk: "sda", partition: 1, fstype: "ext4", options: [] },
+        { mountpoint: "/", disk: "sda", partition: 2, fstype: "xfs", options: [] },
+        { mountpoint: "/var", disk: "sda", partition: 3, fstype: "ext4", options: ["noatime"] },
+        { mountpoint: "/srv", disk: "sda", partition: 4, fstype: "ext4", options: [] },
+      ],
+    };
+    expect(rebuiltMounts(layout as never).map((m) => [m.mount.mountpoint, m.range])).toEqual([["/boot", { start: 1048576, length: 1048576 }]]);
   });
 
   it("clamps only times newer than the epoch, per file system of the image", () => {
