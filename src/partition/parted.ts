@@ -1,7 +1,7 @@
 // Write a disk's partition table with parted, in exact sectors from the plan, and read it back to prove it.
 import { KsimageError, ToolError } from "../errors.js";
 import { isDryRun, run } from "../run/index.js";
-import { diskIdentifierArgs } from "./identifiers.js";
+import { diskIdentifierArgs, writeDiskSignature } from "./identifiers.js";
 import type { DiskPlan, PartitionPlan } from "./types.js";
 
 /** How parted can be driven on this host: parted 3.6 added `type N ID`; older ones need sfdisk for types. */
@@ -124,6 +124,7 @@ export async function partitionDisk(disk: DiskPlan, file: string): Promise<void>
     return;
   }
   // Reproducible builds: the planned disk identifier and partition GUIDs replace parted's random ones.
+  await writeDiskSignature(disk, file);
   for (const argv of diskIdentifierArgs(disk, file)) await run(argv, { reason: `set the planned identifiers of disk ${disk.name}` });
   let diffs = await readBack(disk, file);
   // parted before 3.6 has no `type` command: fix only the types its mkpart hints and flags did not already give.

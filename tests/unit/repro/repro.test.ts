@@ -7,7 +7,7 @@ import { opensslPasswdArgs, reproducibleSalt } from "../../../src/installer/conf
 import { ovaTarArgs } from "../../../src/output/ova.js";
 import { packCommand } from "../../../src/output/package.js";
 import { qcow2ConvertArgs } from "../../../src/output/qemu-img.js";
-import { assignDiskIdentifiers, diskIdentifierArgs, planDiskSignature, unreproducibleFilesystems } from "../../../src/partition/identifiers.js";
+import { assignDiskIdentifiers, diskIdentifierArgs, diskSignatureBytes, planDiskSignature, unreproducibleFilesystems, writeDiskSignature } from "../../../src/partition/identifiers.js";
 import { mkfsArgs, mkfsEnv, withHashSeed } from "../../../src/partition/mkfs.js";
 import type { DiskPlan, FilesystemPlan } from "../../../src/partition/types.js";
 import { reproducibleDocumentIds } from "../../../src/repro/descriptors.js";
@@ -50,7 +50,26 @@ describe("disk identifiers", () => {
     const other = disk("msdos");
     assignDiskIdentifiers([other], "1700000000", "other-app");
     expect(other.diskId).not.toBe(a.diskId);
-    expect(diskIdentifierArgs(a, "/o/d.raw")).toEqual([["sfdisk", "--disk-id", "/o/d.raw", a.diskId]]);
+    // No sfdisk for msdos: the signature's 4 bytes are written into the MBR directly (the build reads it back with sfdisk).
+    expect(diskIdentifierArgs(a, "/o/d.raw")).toEqual([]);
+  });
+
+  it("writes an msdos signature little-endian at byte 440 of the MBR, and nothing else", async () => {
+    expect([...diskSignatureBytes("0xa8cb1299")]).toEqual([0x99, 0x12, 0xcb, 0xa8]);
+    expect(() => diskSignatureBytes("a8cb1299")).toThrow(/not an msdos disk signature/);
+    const dir = await mkdtemp(path.join(os.tmpdir(), "ksimage-mbr-"));
+    try {
+      const file = path.join(dir, "d.raw");
+      await writeFile(file, Buffer.alloc(1024, 0xee));
+      await writeDiskSignature({ ...disk("msdos"), diskId: "0x0a0b0c0d" }, file);
+      const bytes = await readFile(file);
+      expect([...bytes.subarray(440, 444)]).toEqual([0x0d, 0x0c, 0x0b, 0x0a]);
+      expect(Buffer.concat([bytes.subarray(0, 440), bytes.subarray(444)]).every((b) => b === 0xee)).toBe(true);
+      await writeDiskSignature({ ...disk("gpt"), diskId: "0x01020304" }, file);
+      expect([...(await readFile(file)).subarray(440, 444)]).toEqual([0x0d, 0x0c, 0x0b, 0x0a]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("gives a GPT disk and each partition a GUID, the same for the same epoch and name", () => {
