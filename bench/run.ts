@@ -10,7 +10,8 @@ import { pickHostAptOptions, sourceLine } from "../src/installer/apt.js";
 import type { BuildPlan } from "../src/plan.js";
 import { run } from "../src/run/index.js";
 import { benchLive, type LiveBench } from "./live.js";
-import { loadAverage, measure, mib, type Measured } from "./measure.js";
+import { biggestPhasesLine, loadAverage, measure, mib, type Measured } from "./measure.js";
+import type { PhaseTime } from "../src/run/index.js";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const example = path.join(repo, "examples/debian-minimal.ks");
@@ -22,6 +23,7 @@ const cache = path.join(work, "cache");
 interface BuildSummary {
   outputs: { path: string; format: string | null; bytes: number }[];
   steps: { step: string; seconds: number }[];
+  phases: PhaseTime[];
   treeCache: { status: string; reason: string };
   process: { maxRssMiB: number; cpuSeconds: number };
 }
@@ -97,6 +99,8 @@ async function main(): Promise<number> {
   console.log(`\nfloor tarball ${mib(fl.tarBytes)}; cold/floor ${(cold.wallSeconds / floorSeconds).toFixed(2)}, warm/floor ${(warm.wallSeconds / floorSeconds).toFixed(2)}, warm-post/floor ${(post.wallSeconds / floorSeconds).toFixed(2)}`);
   console.log(`cold build steps: ${cold.summary.steps.filter((s) => s.seconds >= 0.5).map((s) => `${s.step} ${s.seconds.toFixed(1)} s`).join(", ")}`);
   console.log(`warm build steps: ${warm.summary.steps.filter((s) => s.seconds >= 0.3).map((s) => `${s.step} ${s.seconds.toFixed(1)} s`).join(", ")}`);
+  console.log(biggestPhasesLine("cold build", cold.summary.phases));
+  console.log(biggestPhasesLine("warm build", warm.summary.phases));
   console.log(`%post change in the warm image: ${inImage.text === mark ? `yes (/etc/ksimage-bench = ${mark})` : `NO (found "${inImage.text}")`}; warm image boots: ${booted}`);
 
   for (const note of live?.notes ?? []) console.log(note);

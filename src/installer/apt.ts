@@ -3,7 +3,8 @@ import { existsSync } from "node:fs";
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { mountsUnder, unmount } from "../partition/mount.js";
-import { getLogger, isDryRun, run, shellQuote } from "../run/index.js";
+import { getLogger, isDryRun, recordPhase, run, shellQuote } from "../run/index.js";
+import { mmdebstrapLinePhase, PhaseClock } from "./phases.js";
 import { aptRepoSettings } from "./apt-repo-options.js";
 import { stopProcessesIn } from "./processes.js";
 import type { AptEntry, AptSource, InstalledPackage, PackageSelection } from "./types.js";
@@ -244,12 +245,18 @@ export async function installWithApt(source: AptSource, ctx: AptInstallContext):
   const handle = ctx.teardown.defer(`stop mmdebstrap and release its mounts in ${ctx.root}`, stop);
   let done = 0;
   let total = 0;
+  // The profile by phase: mmdebstrap's lines, timed as they arrive.
+  const clock = new PhaseClock(mmdebstrapLinePhase, Date.now());
   try {
     await run(mmdebstrapArgs(plan), {
       env: { TMPDIR: tmp },
       reason: `install Debian ${source.suite} into the image`,
-      onStdoutLine: ctx.onOutput,
+      onStdoutLine: (line) => {
+        clock.line(line, Date.now());
+        ctx.onOutput?.(line);
+      },
       onStderrLine: (line) => {
+        clock.line(line, Date.now());
         ctx.onOutput?.(line);
         total += parseAptTotal(line) ?? 0;
         const phase = parseAptPhase(line);
@@ -259,6 +266,7 @@ export async function installWithApt(source: AptSource, ctx: AptInstallContext):
       },
     });
   } finally {
+    for (const p of clock.finish(Date.now())) recordPhase(p.phase, p.seconds);
     await stop();
     handle.release();
   }
