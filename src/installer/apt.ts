@@ -4,6 +4,7 @@ import { chmod, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { mountsUnder, unmount } from "../partition/mount.js";
 import { getLogger, isDryRun, recordPhase, run, shellQuote } from "../run/index.js";
+import { MANDB_OFF_HOOK, MANDB_ON_HOOK } from "./man-db.js";
 import { mmdebstrapLinePhase, PhaseClock } from "./phases.js";
 import { aptRepoSettings } from "./apt-repo-options.js";
 import { stopProcessesIn } from "./processes.js";
@@ -26,9 +27,16 @@ export const INITRAMFS_DEFER_HOOK =
   `chroot "$1" ${INITRAMFS_DIVERSION} --add /usr/sbin/update-initramfs && ` +
   `printf '#!/bin/sh\n# ksimage: the initramfs is built once, after the installation\nexit 0\n' > "$1/usr/sbin/update-initramfs" && ` +
   `chmod 755 "$1/usr/sbin/update-initramfs"`;
+/**
+ * The one initramfs of the build is compressed at level 1 (mkinitramfs reads COMPRESSLEVEL from the environment when
+ * the image's initramfs-tools configuration sets none): gzip -1 instead of gzip -6 took 1.8 instead of 5.2 CPU seconds
+ * here and made the initrd 12 % larger (41.4 instead of 37.1 MB), with the same content. Nothing is written into
+ * the image: a later update-initramfs in the guest compresses as Debian's default says.
+ */
+export const INITRAMFS_BUILD_ENV = "COMPRESSLEVEL=1";
 export const INITRAMFS_ONCE_HOOK =
   `rm -f "$1/usr/sbin/update-initramfs" && chroot "$1" ${INITRAMFS_DIVERSION} --remove /usr/sbin/update-initramfs && ` +
-  `if [ -x "$1/usr/sbin/update-initramfs" ] && [ -n "$(ls -A "$1/lib/modules" 2>/dev/null)" ]; then chroot "$1" update-initramfs -c -k all; fi`;
+  `if [ -x "$1/usr/sbin/update-initramfs" ] && [ -n "$(ls -A "$1/lib/modules" 2>/dev/null)" ]; then chroot "$1" env ${INITRAMFS_BUILD_ENV} update-initramfs -c -k all; fi`;
 /** mmdebstrap's hook directory that bind-mounts file:// mirrors into the chroot. */
 export const FILE_MIRROR_HOOKS = "/usr/share/mmdebstrap/hooks/file-mirror-automount";
 /** Host apt settings copied into the build when the host sets them: they decide whether the host's mirrors can be reached. */
@@ -124,7 +132,7 @@ export function mmdebstrapArgs(plan: MmdebstrapPlan): string[] {
   if (plan.rootFstype !== null) {
     hooks.push(`--essential-hook=mkdir -p "$1/etc/initramfs-tools/conf.d" && echo FSTYPE=${q(plan.rootFstype)} > "$1/etc/initramfs-tools/conf.d/ksimage-fstype"`);
   }
-  hooks.push(`--essential-hook=${INITRAMFS_DEFER_HOOK}`, `--customize-hook=${INITRAMFS_ONCE_HOOK}`);
+  hooks.push(`--essential-hook=${INITRAMFS_DEFER_HOOK}`, `--essential-hook=${MANDB_OFF_HOOK}`, `--customize-hook=${INITRAMFS_ONCE_HOOK}`, `--customize-hook=${MANDB_ON_HOOK}`);
   if (plan.cache !== null) hooks.push(`--customize-hook=umount "$1/var/cache/apt/archives" "$1/var/lib/apt/lists"`);
   const temporary = [plan.pinFile && PIN_FILE, plan.aptConf && BUILD_APT_CONF, plan.dpkgCfg && BUILD_DPKG_CFG].filter((f): f is string => Boolean(f));
   if (temporary.length > 0) hooks.push(`--customize-hook=rm -f ${temporary.map((f) => `"$1${f}"`).join(" ")}`);
