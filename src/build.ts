@@ -19,6 +19,7 @@ import { fillVfatFilesystems, vfatTargets } from "./partition/vfat-fill.js";
 import { restoreCachedTree, storeCachedTree, type InstalledTree } from "./installer/tree-cache/index.js";
 import type { InstallProgress } from "./installer/types.js";
 import { makeLiveIso, type IsoResult } from "./live/make-iso.js";
+import { mountLiveTreeTmpfs } from "./live/tree-tmpfs.js";
 import { writeLiveOutputs } from "./live/outputs.js";
 import { collectPackages, writeOutputs, type OutputReport, type PackageManifest } from "./output/index.js";
 import { handOver, OUTPUT_DIR_MODE, type Owner } from "./output/handover.js";
@@ -268,6 +269,7 @@ async function makeAllFilesystems(ctx: BuildContext): Promise<void> {
 
 async function mountAll(ctx: BuildContext): Promise<void> {
   if (!isDryRun()) await mkdir(ctx.root, { recursive: true, mode: 0o755 });
+  if (ctx.plan.live !== null) await mountLiveTreeTmpfs(ctx.plan.treeCache, ctx.root, ctx.devices);
   await mountTargets(ctx.plan.layout, ctx.mapped, ctx.root, ctx.devices, ctx.volumes);
   ctx.mounted = true;
 }

@@ -48,16 +48,20 @@ export async function writeSha256Sums(dir: string, names: readonly string[], kno
   const lines = await Promise.all(
     names.map(async (name) => ({ name, sha256: known.get(path.join(dir, name)) ?? (await sha256Of(path.join(dir, name))) })),
   );
-  if (!isDryRun()) {
-    const file = path.join(dir, "SHA256SUMS");
-    try {
-      await writeFile(`${file}.partial`, sha256SumsText(lines));
-      await publishFile(`${file}.partial`, file);
-    } catch (error) {
-      // A full disk mid-write: the half file is not an output.
-      await rm(`${file}.partial`, { force: true });
-      throw error;
-    }
-  }
+  if (!isDryRun()) await publishSumsFile(dir, lines);
   return lines;
+}
+
+// Write LINES as DIR/SHA256SUMS through SHA256SUMS.partial, so a reader never sees half a file; the partial goes when the
+// write fails (a full disk mid-write: the half file is not an output). No lines, no file: an empty one fails `sha256sum -c`.
+export async function publishSumsFile(dir: string, lines: readonly SumLine[]): Promise<void> {
+  const file = path.join(dir, "SHA256SUMS");
+  if (lines.length === 0) return rm(file, { force: true });
+  try {
+    await writeFile(`${file}.partial`, sha256SumsText(lines));
+    await publishFile(`${file}.partial`, file);
+  } catch (error) {
+    await rm(`${file}.partial`, { force: true });
+    throw error;
+  }
 }

@@ -1,10 +1,10 @@
 // Refresh an existing SHA256SUMS: read it, replace the lines of rewritten files, and put it back atomically (.partial, then rename).
 import { existsSync } from "node:fs";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { KsimageError } from "../errors.js";
-import { isDryRun, type Teardown, publishFile } from "../run/index.js";
-import { parseSumLine, sha256SumsText, type SumLine } from "./checksums.js";
+import { isDryRun, type Teardown } from "../run/index.js";
+import { parseSumLine, publishSumsFile, type SumLine } from "./checksums.js";
 
 // The lines of DIR/SHA256SUMS ([] when there is none); a line sha256sum -c would read differently is refused, not dropped.
 export async function readSha256Sums(dir: string): Promise<SumLine[]> {
@@ -27,18 +27,10 @@ export function mergeSumLines(existing: readonly SumLine[], drop: ReadonlySet<st
   return [...existing.filter((l) => !replaced.has(l.name)), ...added];
 }
 
-// Write LINES as DIR/SHA256SUMS through SHA256SUMS.partial, so a reader never sees half a file (no lines: no file); the partial goes on failure.
+// Write LINES as DIR/SHA256SUMS (see publishSumsFile); a signal during the write leaves no SHA256SUMS.partial either.
 export async function replaceSha256Sums(dir: string, lines: readonly SumLine[], teardown: Teardown): Promise<void> {
-  const file = path.join(dir, "SHA256SUMS");
-  const partial = `${file}.partial`;
+  const partial = path.join(dir, "SHA256SUMS.partial");
   const handle = teardown.defer(`remove ${path.basename(partial)}`, () => rm(partial, { force: true }));
-  if (isDryRun()) return handle.release();
-  if (lines.length === 0) {
-    // An empty SHA256SUMS would make `sha256sum -c` fail: no lines, no file.
-    await rm(file, { force: true });
-  } else {
-    await writeFile(partial, sha256SumsText(lines));
-    await publishFile(partial, file);
-  }
+  if (!isDryRun()) await publishSumsFile(dir, lines);
   handle.release();
 }
