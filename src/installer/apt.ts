@@ -34,9 +34,16 @@ export const INITRAMFS_DEFER_HOOK =
  * the image: a later update-initramfs in the guest compresses as Debian's default says.
  */
 export const INITRAMFS_BUILD_ENV = "COMPRESSLEVEL=1";
-export const INITRAMFS_ONCE_HOOK =
-  `rm -f "$1/usr/sbin/update-initramfs" && chroot "$1" ${INITRAMFS_DIVERSION} --remove /usr/sbin/update-initramfs && ` +
-  `if [ -x "$1/usr/sbin/update-initramfs" ] && [ -n "$(ls -A "$1/lib/modules" 2>/dev/null)" ]; then chroot "$1" env ${INITRAMFS_BUILD_ENV} update-initramfs -c -k all; fi`;
+// The hook that builds the one initramfs; FAST adds INITRAMFS_BUILD_ENV. A live ISO's tree (no root file system: rootFstype
+// is null, in the tree cache's key too) keeps the default level: its initrd is on the ISO twice (/live and the squashfs's
+// /boot), and the ISO's size is a target (no larger than live-build's for the same packages).
+export function initramfsOnceHook(fast: boolean): string {
+  return (
+    `rm -f "$1/usr/sbin/update-initramfs" && chroot "$1" ${INITRAMFS_DIVERSION} --remove /usr/sbin/update-initramfs && ` +
+    `if [ -x "$1/usr/sbin/update-initramfs" ] && [ -n "$(ls -A "$1/lib/modules" 2>/dev/null)" ]; then chroot "$1" ${fast ? `env ${INITRAMFS_BUILD_ENV} ` : ""}update-initramfs -c -k all; fi`
+  );
+}
+export const INITRAMFS_ONCE_HOOK = initramfsOnceHook(true);
 /** mmdebstrap's hook directory that bind-mounts file:// mirrors into the chroot. */
 export const FILE_MIRROR_HOOKS = "/usr/share/mmdebstrap/hooks/file-mirror-automount";
 /** Host apt settings copied into the build when the host sets them: they decide whether the host's mirrors can be reached. */
@@ -132,7 +139,7 @@ export function mmdebstrapArgs(plan: MmdebstrapPlan): string[] {
   if (plan.rootFstype !== null) {
     hooks.push(`--essential-hook=mkdir -p "$1/etc/initramfs-tools/conf.d" && echo FSTYPE=${q(plan.rootFstype)} > "$1/etc/initramfs-tools/conf.d/ksimage-fstype"`);
   }
-  hooks.push(`--essential-hook=${INITRAMFS_DEFER_HOOK}`, `--essential-hook=${MANDB_OFF_HOOK}`, `--customize-hook=${INITRAMFS_ONCE_HOOK}`, `--customize-hook=${MANDB_ON_HOOK}`);
+  hooks.push(`--essential-hook=${INITRAMFS_DEFER_HOOK}`, `--essential-hook=${MANDB_OFF_HOOK}`, `--customize-hook=${initramfsOnceHook(plan.rootFstype !== null)}`, `--customize-hook=${MANDB_ON_HOOK}`);
   if (plan.cache !== null) hooks.push(`--customize-hook=umount "$1/var/cache/apt/archives" "$1/var/lib/apt/lists"`);
   const temporary = [plan.pinFile && PIN_FILE, plan.aptConf && BUILD_APT_CONF, plan.dpkgCfg && BUILD_DPKG_CFG].filter((f): f is string => Boolean(f));
   if (temporary.length > 0) hooks.push(`--customize-hook=rm -f ${temporary.map((f) => `"$1${f}"`).join(" ")}`);
