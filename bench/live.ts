@@ -6,11 +6,13 @@ import { pickHostAptOptions, sourceLine } from "../src/installer/apt.js";
 import { mksquashfsArgs } from "../src/live/squashfs.js";
 import type { BuildPlan } from "../src/plan.js";
 import { run } from "../src/run/index.js";
-import { measure, mib, type Measured } from "./measure.js";
+import { biggestPhasesLine, measure, mib, type Measured } from "./measure.js";
+import type { PhaseTime } from "../src/run/index.js";
 
 interface IsoSummary {
   outputs: { path: string; bytes: number }[];
   steps: { step: string; seconds: number }[];
+  phases: PhaseTime[];
   treeCache: { status: string; reason: string };
 }
 
@@ -69,6 +71,8 @@ export async function benchLive(cli: string[], repo: string, work: string, cache
       `live ISO ${mib(cold.iso.bytes)} (floor squashfs ${mib(fl.squashBytes)}); cold/floor ${(cold.wallSeconds / floorSeconds).toFixed(2)}`,
       `live cold steps: ${steps(cold.summary)}`,
       `live warm steps: ${steps(warm.summary)}`,
+      biggestPhasesLine("live cold build", cold.summary.phases),
+      biggestPhasesLine("live warm build", warm.summary.phases),
     ],
   };
 }

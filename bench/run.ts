@@ -10,7 +10,9 @@ import { pickHostAptOptions, sourceLine } from "../src/installer/apt.js";
 import type { BuildPlan } from "../src/plan.js";
 import { run } from "../src/run/index.js";
 import { benchLive, type LiveBench } from "./live.js";
-import { loadAverage, measure, mib, type Measured } from "./measure.js";
+import { benchMkosi } from "./mkosi.js";
+import { biggestPhasesLine, loadAverage, measure, mib, type Measured } from "./measure.js";
+import type { PhaseTime } from "../src/run/index.js";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const example = path.join(repo, "examples/debian-minimal.ks");
@@ -22,6 +24,7 @@ const cache = path.join(work, "cache");
 interface BuildSummary {
   outputs: { path: string; format: string | null; bytes: number }[];
   steps: { step: string; seconds: number }[];
+  phases: PhaseTime[];
   treeCache: { status: string; reason: string };
   process: { maxRssMiB: number; cpuSeconds: number };
 }
@@ -80,6 +83,8 @@ async function main(): Promise<number> {
   const floorSeconds = fl.install.wallSeconds + fl.convert.wallSeconds;
 
   const live: LiveBench | null = args.has("--no-live") ? null : await benchLive(cli, repo, work, cache);
+  // mkosi's peer build in the same run, when mkosi is installed (--no-mkosi leaves it out).
+  const mkosi = args.has("--no-mkosi") ? null : await benchMkosi(plan, work, { cold: cold.wallSeconds, warm: warm.wallSeconds });
 
   let booted = "skipped (--no-boot)";
   if (!args.has("--no-boot")) {
@@ -93,13 +98,17 @@ async function main(): Promise<number> {
   }
   for (const m of [fl.install, fl.convert]) console.log(row([m.label, m.wallSeconds.toFixed(1), m.cpuSeconds.toFixed(1), "-", "-", `${m.loadBefore}->${m.loadAfter}`]));
   for (const [label, m, bytes] of live?.rows ?? []) console.log(row([label, m.wallSeconds.toFixed(1), m.cpuSeconds.toFixed(1), "-", bytes === null ? "-" : mib(bytes), `${m.loadBefore}->${m.loadAfter}`]));
+  for (const [label, m] of mkosi?.rows ?? []) console.log(row([label, m.wallSeconds.toFixed(1), m.cpuSeconds.toFixed(1), "-", "-", `${m.loadBefore}->${m.loadAfter}`]));
   console.log(row(["floor (install + convert)", floorSeconds.toFixed(1), (fl.install.cpuSeconds + fl.convert.cpuSeconds).toFixed(1), "-", mib(statSync(path.join(work, "floor.qcow2")).size), ""]));
   console.log(`\nfloor tarball ${mib(fl.tarBytes)}; cold/floor ${(cold.wallSeconds / floorSeconds).toFixed(2)}, warm/floor ${(warm.wallSeconds / floorSeconds).toFixed(2)}, warm-post/floor ${(post.wallSeconds / floorSeconds).toFixed(2)}`);
   console.log(`cold build steps: ${cold.summary.steps.filter((s) => s.seconds >= 0.5).map((s) => `${s.step} ${s.seconds.toFixed(1)} s`).join(", ")}`);
   console.log(`warm build steps: ${warm.summary.steps.filter((s) => s.seconds >= 0.3).map((s) => `${s.step} ${s.seconds.toFixed(1)} s`).join(", ")}`);
+  console.log(biggestPhasesLine("cold build", cold.summary.phases));
+  console.log(biggestPhasesLine("warm build", warm.summary.phases));
   console.log(`%post change in the warm image: ${inImage.text === mark ? `yes (/etc/ksimage-bench = ${mark})` : `NO (found "${inImage.text}")`}; warm image boots: ${booted}`);
 
   for (const note of live?.notes ?? []) console.log(note);
+  console.log(mkosi === null ? "mkosi: not on PATH (or --no-mkosi): no side-by-side build" : `mkosi side by side: ${mkosi.notes.join("; ")}`);
 
   const rss = Math.max(cold.summary.process.maxRssMiB, warm.summary.process.maxRssMiB, post.summary.process.maxRssMiB);
   const checks: [string, boolean][] = [

@@ -37,7 +37,7 @@ import { removeImageIdentity } from "./repro/identity.js";
 import { installSources, type SourcesResult } from "./repro/sources.js";
 import { rebuildExtFilesystems, rebuiltMounts, writeRebuiltFilesystems, type RebuiltDisk } from "./repro/rebuild-ext.js";
 import { clampTimesArgs, removeVolatile } from "./repro/tree.js";
-import { getLogger, installSignalHandlers, isDryRun, run, setJournal, Teardown, type DeferHandle, publishFile } from "./run/index.js";
+import { getLogger, installSignalHandlers, isDryRun, run, setJournal, Teardown, type DeferHandle, publishFile, PhaseRecorder, setPhaseRecorder, type PhaseTime } from "./run/index.js";
 
 export interface BuildOptions {
   /** Use this directory as the work directory (it is never removed); default: a fresh one under tmpdir. */
@@ -69,6 +69,8 @@ export interface BuildResult {
   warnings: string[];
   /** Seconds each step took, in order. */
   steps: { step: string; seconds: number }[];
+  /** The profile by phase (install's download, unpack, configure, triggers; cache, mkfs, grub, conversion, checksums). */
+  phases: PhaseTime[];
   workdir: string;
   workdirKept: boolean;
 }
@@ -169,6 +171,8 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
             ),
         });
   const started = Date.now();
+  const phases = new PhaseRecorder();
+  setPhaseRecorder(phases);
   try {
     const workdir = await makeWorkdir(opts, outer, plan.applianceDir);
     // Runs after the files stack: a SIGINT during "create disk files" can unwind between rm and open, so the
@@ -187,6 +191,7 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
       getLogger().info({ step: title }, `step ${i + 1}/${STEPS.length}: ${title}`);
       const t0 = Date.now();
       ctx.step = title;
+      phases.step = title;
       current = `step ${i + 1}/${STEPS.length} (${title})`;
       try {
         running = step(ctx);
@@ -207,7 +212,7 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
     for (const handle of ctx.published) handle.release();
     const outputs = ctx.report ? ctx.report.files.map((f) => f.path) : plan.outputs.map((o) => o.path);
     opts.log?.(`done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${outputs.join(", ")}`);
-    return { outputs, report: ctx.report, warnings: ctx.warnings, steps, workdir, workdirKept: opts.keepWorkdir === true || opts.workdir !== undefined };
+    return { outputs, report: ctx.report, warnings: ctx.warnings, steps, phases: phases.list(), workdir, workdirKept: opts.keepWorkdir === true || opts.workdir !== undefined };
   } catch (error) {
     // %onerror runs on the host before the teardown, so that it can still look at the mounted tree.
     if (ctx !== undefined && !ctx.cancelled) {
@@ -218,6 +223,7 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
   } finally {
     const report = await all.unwind();
     setJournal(undefined);
+    setPhaseRecorder(undefined);
     removeHandlers();
     for (const f of report.failures) opts.log?.(`could not undo: ${f.label}: ${f.error instanceof Error ? f.error.message : String(f.error)}`);
   }

@@ -119,6 +119,7 @@ export function buildSummary(plan: BuildPlan, result: BuildResult, seconds: numb
     seconds,
     outputs: (result.report?.files ?? []).map((f) => ({ path: f.path, kind: f.kind, format: f.format ?? null, bytes: f.bytes, allocatedBytes: f.allocatedBytes, sha256: hashes.get(path.basename(f.path)) ?? null })),
     steps: result.steps,
+    phases: result.phases,
     warnings: [...plan.warnings, ...plan.layout.warnings, ...result.warnings],
     treeCache: { status: plan.treeCache.status, reason: plan.treeCache.reason },
     // ksimage's own process (the tools it runs are not in these figures).

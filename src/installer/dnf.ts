@@ -4,11 +4,12 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { PlanError } from "../errors.js";
 import { unmount } from "../partition/mount.js";
-import { isDryRun, run, type Teardown } from "../run/index.js";
+import { isDryRun, recordPhase, run, type Teardown } from "../run/index.js";
 import { chooseRpmDbPath, dnfConfig, repoSection, rpmMacros, type GuestRpmDb } from "./dnf-config.js";
 import { withGuestSession, type GuestSession } from "./guest/session.js";
 import { readOsRelease } from "./host-sources.js";
 import type { DnfSource, InstalledPackage, InstallProgress, PackageSelection } from "./types.js";
+import { dnfLinePhase, PhaseClock } from "./phases.js";
 
 /** The files of one dnf run, all outside the root except the root itself. */
 export interface DnfPaths {
@@ -142,15 +143,23 @@ export async function installWithDnf(source: DnfSource, ctx: DnfInstallContext):
       const withCore = source.selection.core && !source.selection.groups.some((g) => g.name === "core") && (await hasGroup(base, env, "core"));
       let done = 0;
       for (const argv of dnfInstallCommands(base, source.selection, withCore)) {
+        // The profile by phase: dnf's lines, timed as they arrive.
+        const clock = new PhaseClock(dnfLinePhase, Date.now());
         await run(argv, {
           env,
           reason: "install the packages of %packages",
-          onStderrLine: ctx.onOutput,
+          onStderrLine: (line) => {
+            clock.line(line, Date.now());
+            ctx.onOutput?.(line);
+          },
           onStdoutLine: (line) => {
+            clock.line(line, Date.now());
             ctx.onOutput?.(line);
             const p = parseDnfProgress(line);
             if (p) ctx.onProgress?.({ backend: "dnf", phase: "install", package: p.package, done: (done += 1), total: p.total });
           },
+        }).finally(() => {
+          for (const p of clock.finish(Date.now())) recordPhase(p.phase, p.seconds);
         });
       }
     }),

@@ -24,9 +24,9 @@ export function parseSumLine(line: string): SumLine {
   return { sha256: m[1]!, name: m[2]! };
 }
 
-// The SHA-256 of FILE (hex).
-export async function sha256Of(file: string): Promise<string> {
-  const { stdout } = await run(sha256sumArgs(path.basename(file)), { cwd: path.dirname(file), reason: `hash ${path.basename(file)}` });
+// The SHA-256 of FILE (hex); PHASE: where its time goes in the build's profile (default "checksums").
+export async function sha256Of(file: string, phase = "checksums"): Promise<string> {
+  const { stdout } = await run(sha256sumArgs(path.basename(file)), { cwd: path.dirname(file), reason: `hash ${path.basename(file)}`, phase });
   if (isDryRun()) return "0".repeat(64);
   return parseSumLine(stdout.trim()).sha256;
 }

@@ -6,6 +6,7 @@ import { forgetChild, trackChild } from "./children.js";
 import { isDryRun, recordCommand } from "./dry-run.js";
 import { toolFailure } from "./failure.js";
 import { getLogger } from "./logger.js";
+import { recordCommandTime } from "./phases.js";
 import { REDACTED, redact, redactArgv, shellQuote } from "./shell-quote.js";
 
 /** Options of one run() call. */
@@ -30,6 +31,8 @@ export interface RunOptions {
   onStdoutData?: (chunk: Buffer) => void;
   /** Exit codes that count as success besides 0 (e.g. grep's 1). */
   allowExitCodes?: readonly number[];
+  /** The phase of the build's profile this command's time goes to (default: named by the command, src/run/phases.ts). */
+  phase?: string;
   /** Keep stdout out of the log (it is a secret itself, e.g. a password hash). */
   secretOutput?: boolean;
 }
@@ -62,10 +65,12 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
     return { stdout: "", stderr: "", exitCode: 0 };
   }
 
+  const started = Date.now();
   const child = execa(file, args, execaOptions(opts));
   trackChild(child, file);
   if (opts.onStdoutData !== undefined) child.stdout?.on("data", opts.onStdoutData);
   const result = await child.finally(() => forgetChild(child));
+  recordCommandTime(argv, opts.phase, started, Date.now());
 
   const stdout = typeof result.stdout === "string" ? result.stdout : "";
   const stderr = typeof result.stderr === "string" ? result.stderr : "";

@@ -11,6 +11,20 @@ import { imageInfo } from "../../src/output/qemu-img.js";
 import { run } from "../../src/run/index.js";
 import { useSandbox } from "../helpers/build-sandbox.js";
 
+/** The gzip magic and XFL byte of the initrd in debian-minimal's /boot partition (read with debugfs, nothing mounted). */
+async function initrdGzipFlags(qcow2: string, dir: string): Promise<{ magic: string; xfl: number }> {
+  const plan = await planFromFile(path.join(repo, "examples/debian-minimal.ks"), {});
+  const boot = plan.layout.disks[0]!.partitions.find((p) => p.mountpoint === "/boot")!;
+  const raw = path.join(dir, "initrd-check.raw");
+  await run(["qemu-img", "convert", "-f", "qcow2", "-O", "raw", qcow2, raw]);
+  const fs = `${raw}?offset=${boot.startSector * 512}`;
+  const name = (await run(["debugfs", "-R", "ls -p /", fs])).stdout.match(/\/(initrd\.img-[^/]+)\//)![1]!;
+  const out = path.join(dir, "initrd.img");
+  await run(["debugfs", "-R", `dump /${name} ${out}`, fs]);
+  const head = (await readFile(out)).subarray(0, 9);
+  return { magic: head.subarray(0, 2).toString("hex"), xfl: head[8]! };
+}
+
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 describe("README command 1: scripts/example.sh", () => {
@@ -46,6 +60,10 @@ describe("README command 1: scripts/example.sh", () => {
     // The work directories are gone; the cache stays, with one tree per example.
     expect(readdirSync(sb.dir).filter((f) => f.startsWith("ksimage-"))).toEqual([]);
     expect(readdirSync(path.join(sb.outdir, "cache", "trees")).filter((f) => /^[0-9a-f]{64}$/.test(f))).toHaveLength(2);
+
+    // The one initramfs of the build is gzip at level 1 (INITRAMFS_BUILD_ENV; gzip's header says so: XFL 4, "fastest"),
+    // and the image booted with it above.
+    expect(await initrdGzipFlags(path.join(sb.outdir, "debian-minimal", "debian-minimal-sda.qcow2"), sb.dir)).toEqual({ magic: "1f8b", xfl: 4 });
 
     // The UEFI example's qcow2 holds the whole planned GPT disk, with a boot loader for both firmwares.
     const plan = await planFromFile(path.join(repo, "examples/debian-uefi.ks"), {});

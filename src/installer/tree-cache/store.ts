@@ -61,7 +61,7 @@ export async function readEntry(cacheDir: string, key: string): Promise<{ entry:
 // Whether the entry's tree is byte for byte what was stored; the problem otherwise. The hash runs in a tool, not here:
 // hashing hundreds of MiB in this process would grow it by tens of MiB of buffers.
 export async function verifyEntry(entry: TreeEntry): Promise<string | null> {
-  const actual = await sha256Of(path.join(entry.dir, TREE_FILE));
+  const actual = await sha256Of(path.join(entry.dir, TREE_FILE), "tree cache: verify");
   return actual === entry.meta.sha256 ? null : `${TREE_FILE} does not match its sha256 (stored ${entry.meta.sha256.slice(0, 12)}, found ${actual.slice(0, 12)})`;
 }
 
@@ -93,7 +93,7 @@ export function treeArchiveArgs(root: string, file: string, excludes: readonly s
 
 // Unpack ENTRY's tree into the mounted ROOT and mark the entry used.
 export async function restoreTree(entry: TreeEntry, root: string): Promise<void> {
-  await run(tarExtractArgs(path.join(entry.dir, TREE_FILE), "tar.zst", root), { reason: `unpack the cached root tree ${entry.key.slice(0, 12)}` });
+  await run(tarExtractArgs(path.join(entry.dir, TREE_FILE), "tar.zst", root), { reason: `unpack the cached root tree ${entry.key.slice(0, 12)}`, phase: "tree cache: restore" });
   const now = new Date();
   if (!isDryRun()) await utimes(path.join(entry.dir, META_FILE), now, now).catch(() => undefined);
 }
@@ -120,13 +120,13 @@ export async function storeTree(cacheDir: string, root: string, info: StoreInfo,
   try {
     await mkdir(tmp, { recursive: true });
     const file = path.join(tmp, TREE_FILE);
-    await run(treeArchiveArgs(root, file, info.excludes), { reason: "store the installed tree in the cache" });
+    await run(treeArchiveArgs(root, file, info.excludes), { reason: "store the installed tree in the cache", phase: "tree cache: store" });
     const meta: TreeMeta = {
       key: info.key,
       inputs: info.inputs,
       created: new Date().toISOString(),
       bytes: (await stat(file)).size,
-      sha256: await sha256Of(file),
+      sha256: await sha256Of(file, "tree cache: store"),
       packages: info.packages,
       installSeconds: info.installSeconds,
     };

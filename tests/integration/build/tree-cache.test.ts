@@ -4,7 +4,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { mkdir, mkdtemp, open, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildAppliance } from "../../../src/build.js";
+import { buildAppliance, type BuildResult } from "../../../src/build.js";
 import { TREE_FILE, treesDir } from "../../../src/installer/tree-cache/store.js";
 import { parseKickstart } from "../../../src/kickstart/parser.js";
 import { planAppliance, type BuildPlan } from "../../../src/plan.js";
@@ -56,8 +56,9 @@ async function build(sb: Sandbox, p: BuildPlan) {
   const logfile = path.join(sb.dir, "build.log");
   const saved = getLogger();
   setLogger(createLogger({ file: logfile }));
+  let result: BuildResult;
   try {
-    await buildAppliance(p, { tmpdir: sb.dir, handleSignals: false, cacheDir: cache, log: (l) => lines.push(l) });
+    result = await buildAppliance(p, { tmpdir: sb.dir, handleSignals: false, cacheDir: cache, log: (l) => lines.push(l) });
   } finally {
     setLogger(saved);
   }
@@ -71,7 +72,7 @@ async function build(sb: Sandbox, p: BuildPlan) {
     const dbpath = ["/var/lib/rpm", "/usr/lib/sysimage/rpm"].find((d) => existsSync(path.join(mnt, d)) && readdirSync(path.join(mnt, d)).length > 0)!;
     const rpm = await run(["rpm", "-qa", "--root", mnt, "--dbpath", dbpath, "--qf", "%{NAME}-%{VERSION}\\n"]);
     const post = await readFile(path.join(mnt, "etc/post-mark"), "utf8");
-    return { lines, ranDnf, installed: rpm.stdout.trim().split("\n").sort(), post: post.trim(), lostFound: existsSync(path.join(mnt, "lost+found")) };
+    return { lines, ranDnf, steps: result.steps, phases: result.phases, installed: rpm.stdout.trim().split("\n").sort(), post: post.trim(), lostFound: existsSync(path.join(mnt, "lost+found")) };
   } finally {
     await readback.unwind();
   }
@@ -102,6 +103,14 @@ describe("root-tree cache (dnf, offline repository)", () => {
     expect(cold.installed).toEqual(expect.arrayContaining(["ks-app-1.0", "ks-lib-1.0", "ks-setup-1.0"]));
     expect(cold.lines.some((l) => l.startsWith(`root-tree cache: stored entry ${key.slice(0, 12)}`))).toBe(true);
     expect(readdirSync(treesDir(cache))).toEqual([key]);
+    // The profile by phase: dnf's phases inside the install step add up to no more than the step; the store, mkfs.
+    // (These test packages have no scriptlets: no configure phase.)
+    const install = cold.steps.find((s) => s.step === "install")!.seconds;
+    const inside = cold.phases.filter((p) => p.step === "install");
+    expect(inside.map((p) => p.phase)).toEqual(expect.arrayContaining(["install: download", "install: transaction check", "install: unpack", "install: verify"]));
+    expect(inside.every((p) => p.phase.startsWith("install: ") && p.seconds >= 0)).toBe(true);
+    expect(inside.reduce((sum, p) => sum + p.seconds, 0)).toBeLessThanOrEqual(install);
+    expect(cold.phases).toEqual(expect.arrayContaining([expect.objectContaining({ phase: "tree cache: store", step: "store the tree in the cache" }), expect.objectContaining({ phase: "mkfs", step: "mkfs" })]));
   });
 
   it("warm after a %post change: a hit restores the same package set without dnf, and the new %post is in the image", async () => {
@@ -114,6 +123,10 @@ describe("root-tree cache (dnf, offline repository)", () => {
     expect(warm.post).toBe("two");
     expect(warm.lostFound).toBe(true);
     expect(warm.lines.some((l) => l.startsWith(`root-tree cache: restored entry ${key.slice(0, 12)}`))).toBe(true);
+    // A hit: the install step is the cache's verify and restore, no package phases.
+    const phases = warm.phases.filter((p) => p.step === "install").map((p) => p.phase);
+    expect(phases).toEqual(["tree cache: verify", "tree cache: restore"]);
+    expect(warm.phases.filter((p) => p.step === "install").reduce((sum, p) => sum + p.seconds, 0)).toBeLessThanOrEqual(warm.steps.find((s) => s.step === "install")!.seconds);
   });
 
   it("a changed %packages misses, and the plan says what changed", async () => {

@@ -6,6 +6,7 @@ import {
   dpkgFilterOptions,
   INITRAMFS_DEFER_HOOK,
   INITRAMFS_ONCE_HOOK,
+  initramfsOnceHook,
   dpkgQueryArgs,
   mmdebstrapArgs,
   parseAptPhase,
@@ -18,6 +19,7 @@ import {
   type MmdebstrapPlan,
 } from "../../../src/installer/apt.js";
 import type { AptSource, PackageSelection } from "../../../src/installer/types.js";
+import { MANDB_OFF_HOOK, MANDB_ON_HOOK } from "../../../src/installer/man-db.js";
 import { selection } from "../../helpers/selection.js";
 
 
@@ -52,7 +54,9 @@ const HOST_FILES = [
   '--customize-hook=if [ ! -L "$1/etc/resolv.conf" ] && cmp -s /etc/resolv.conf "$1/etc/resolv.conf"; then rm -f "$1/etc/resolv.conf"; fi',
   '--customize-hook=if cmp -s /etc/hostname "$1/etc/hostname"; then echo localhost > "$1/etc/hostname"; fi',
 ];
-const INITRAMFS_ONCE = [`--essential-hook=${INITRAMFS_DEFER_HOOK}`, `--customize-hook=${INITRAMFS_ONCE_HOOK}`];
+// With a root file system (a disk image) the initramfs is compressed fast; without one (a live ISO's tree) at the default level.
+const INITRAMFS_ONCE = [`--essential-hook=${INITRAMFS_DEFER_HOOK}`, `--essential-hook=${MANDB_OFF_HOOK}`, `--customize-hook=${INITRAMFS_ONCE_HOOK}`, `--customize-hook=${MANDB_ON_HOOK}`];
+const INITRAMFS_ONCE_LIVE = [`--essential-hook=${INITRAMFS_DEFER_HOOK}`, `--essential-hook=${MANDB_OFF_HOOK}`, `--customize-hook=${initramfsOnceHook(false)}`, `--customize-hook=${MANDB_ON_HOOK}`];
 const TAIL = ["bookworm", "/w/root", "deb http://mirror.example/debian bookworm main", "deb http://mirror.example/debian bookworm-updates main contrib"];
 
 describe("mmdebstrapArgs", () => {
@@ -64,7 +68,7 @@ describe("mmdebstrapArgs", () => {
       "--verbose",
       "--include=less,netbase",
       DPKG_IN,
-      ...INITRAMFS_ONCE,
+      ...INITRAMFS_ONCE_LIVE,
       '--customize-hook=rm -f "$1/etc/dpkg/dpkg.cfg.d/00ksimage-build"',
       ...HOST_FILES,
       ...TAIL,
@@ -111,6 +115,16 @@ describe("mmdebstrapArgs", () => {
   it("paths with blanks are shell-quoted inside hooks", () => {
     const args = mmdebstrapArgs(plan({ pinFile: "/w d/pins" }));
     expect(args).toContain(`--setup-hook=mkdir -p "$1/etc/apt/preferences.d" && cp '/w d/pins' "$1/etc/apt/preferences.d/ksimage-excludes.pref"`);
+  });
+});
+
+describe("the one initramfs", () => {
+  it("is built at the end with COMPRESSLEVEL=1 in its environment only (the e2e readme test reads the level back from the image)", () => {
+    expect(INITRAMFS_ONCE_HOOK).toContain('then chroot "$1" env COMPRESSLEVEL=1 update-initramfs -c -k all; fi');
+    expect(INITRAMFS_ONCE_HOOK).not.toMatch(/conf\.d|initramfs\.conf/);
+    // A live ISO's tree (no root file system) keeps the default level: the ISO's size counts.
+    expect(initramfsOnceHook(false)).toContain('then chroot "$1" update-initramfs -c -k all; fi');
+    expect(initramfsOnceHook(false)).not.toContain("COMPRESSLEVEL");
   });
 });
 
