@@ -42,11 +42,6 @@ export function qemuArgs(o: QemuOptions): string[] {
     String(o.smp),
     "-nic",
     o.net ? "user,model=virtio-net-pci" : "none",
-    // The host's entropy, as the appliance's libvirt XML gives it (<rng model="virtio">). Without it, under TCG, the first
-    // boot of examples/debian-minimal.ks sat idle in ksimage-ssh-host-keys.service (ssh-keygen -A) for over 240 s with
-    // QEMU at 1 % CPU; with it the same image started sshd after 34 s.
-    "-device",
-    "virtio-rng-pci",
     "-display",
     "none",
     "-monitor",

@@ -27,7 +27,7 @@ const io = ["-display", "none", "-monitor", "none", "-serial", "file:/t/serial.l
 describe("qemuArgs", () => {
   it("BIOS under TCG: no network, serial to a file, -snapshot, virtio disk in its format", () => {
     expect(qemuArgs(base)).toEqual([
-      "qemu-system-x86_64", "-name", "ksimage-boot", "-accel", "tcg", ...common, "-nic", "none", "-device", "virtio-rng-pci", ...io,
+      "qemu-system-x86_64", "-name", "ksimage-boot", "-accel", "tcg", ...common, "-nic", "none", ...io,
       "-drive", "file=/out/a.qcow2,format=qcow2,if=virtio",
     ]);
   });
@@ -35,7 +35,7 @@ describe("qemuArgs", () => {
   it("UEFI under KVM with a network: q35, -cpu host, OVMF code read-only and a private vars copy", () => {
     expect(qemuArgs({ ...base, accel: "kvm", net: true, format: "vmdk", image: "/out/a.vmdk", uefi: { code: "/usr/share/OVMF/OVMF_CODE_4M.fd", vars: "/t/OVMF_VARS.fd" } })).toEqual([
       "qemu-system-x86_64", "-name", "ksimage-boot", "-accel", "kvm", "-cpu", "host", "-machine", "q35", ...common,
-      "-nic", "user,model=virtio-net-pci", "-device", "virtio-rng-pci", ...io,
+      "-nic", "user,model=virtio-net-pci", ...io,
       "-drive", "if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd",
       "-drive", "if=pflash,format=raw,file=/t/OVMF_VARS.fd",
       "-drive", "file=/out/a.vmdk,format=vmdk,if=virtio",
