@@ -12,6 +12,7 @@ import { detectImageFormat } from "./image-format.js";
 import { isIso9660 } from "./iso-image.js";
 import { findOvmf } from "./ovmf.js";
 import { qemuArgs } from "./qemu-args.js";
+import { freeLoopbackPort, waitForHostKeys, type HostKey } from "./ssh-probe.js";
 
 /** What to boot and how long to wait. */
 export interface BootOptions {
@@ -32,6 +33,8 @@ export interface BootOptions {
   pollMs?: number;
   /** An ISO is booted as a CD-ROM; with asDisk it is attached as a hard disk instead (the USB-stick path of a hybrid ISO). */
   asDisk?: boolean;
+  /** After the text, also wait (within the same timeout) until the guest's SSH server offers its host keys; implies a network. */
+  ssh?: boolean;
 }
 
 /** The outcome; `ok` false means the image did not boot (QEMU itself worked). */
@@ -50,6 +53,8 @@ export interface BootResult {
   handover: string | null;
   /** The firmware's last debug console lines, shown when the serial console stayed empty. */
   firmwareTail: string[];
+  /** With `ssh`: the public host keys the guest's SSH server offered, by type; null without `ssh` or when it never answered. */
+  sshHostKeys: HostKey[] | null;
 }
 
 export const DEFAULT_EXPECT = "login:";
@@ -93,7 +98,8 @@ export async function bootImage(opts: BootOptions): Promise<BootResult> {
   const ovmf = opts.uefi ? await findOvmf() : null;
   const cdrom = opts.asDisk !== true && (await isIso9660(opts.image));
   log(`accelerator: ${accel.accel.toUpperCase()} (${accel.reason})`);
-  log(`booting ${opts.image} (${cdrom ? "ISO as a CD-ROM" : format}${opts.asDisk ? ", attached as a hard disk" : ""}) with ${ovmf ? `UEFI (OVMF ${path.basename(ovmf.code)})` : "BIOS (SeaBIOS)"}; waiting up to ${timeout} s for "${expect}" on the serial console`);
+  const sshPort = opts.ssh ? await freeLoopbackPort() : null;
+  log(`booting ${opts.image} (${cdrom ? "ISO as a CD-ROM" : format}${opts.asDisk ? ", attached as a hard disk" : ""}) with ${ovmf ? `UEFI (OVMF ${path.basename(ovmf.code)})` : "BIOS (SeaBIOS)"}; waiting up to ${timeout} s for "${expect}" on the serial console${sshPort ? `, then for its SSH server (host port ${sshPort})` : ""}`);
 
   const stack = new Teardown();
   const outer = opts.teardown?.defer(`stop the boot test of ${opts.image}`, async () => void (await stack.unwind()));
@@ -115,7 +121,8 @@ export async function bootImage(opts: BootOptions): Promise<BootResult> {
       firmwareLog: files.firmware,
       pidfile: files.pid,
       uefi: ovmf ? { code: ovmf.code, vars: files.vars } : null,
-      net: opts.net === true,
+      net: opts.net === true || sshPort !== null,
+      sshPort,
       cdrom,
     });
     const started = Date.now();
@@ -126,8 +133,16 @@ export async function bootImage(opts: BootOptions): Promise<BootResult> {
       (result) => ((qemu.exited = true), { result }),
       (error: unknown) => ((qemu.exited = true), { error }),
     );
-    const result = await watch(qemu, files, { expect, emptyMbr }, timeout, opts.pollMs ?? 250);
+    const deadline = started + timeout * 1000;
+    const result = await watch(qemu, files, { expect, emptyMbr }, deadline, timeout, opts.pollMs ?? 250);
     const seconds = (Date.now() - started) / 1000;
+    let sshHostKeys: HostKey[] | null = null;
+    if (result.ok && sshPort !== null) {
+      // The console cannot tell: systemd stops printing "Started ..." lines once a getty holds the console.
+      sshHostKeys = await waitForHostKeys(sshPort, deadline, () => qemu.exited);
+      if (sshHostKeys === null) Object.assign(result, { ok: false, failure: `"${expect}" appeared, but the guest's SSH server offered no host key within ${timeout} s` });
+      else log(`the SSH server offered ${sshHostKeys.map((k) => k.type).join(", ")} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }
     await stopQemu(qemu, files.pid);
     const ended = await qemu.done;
     // QEMU failing on its own (bad option, unreadable image) is a tool failure, not a verdict on the image.
@@ -137,7 +152,7 @@ export async function bootImage(opts: BootOptions): Promise<BootResult> {
     const handover = lastHandover(firmwareLog);
     const firmwareTail = lastLines(firmwareLog, 5);
     if (opts.consoleLog) await copyFile(files.serial, opts.consoleLog).catch(() => undefined);
-    const verdict: BootResult = { ok: result.ok, seconds, accel, format, firmware: ovmf ? "uefi" : "bios", expect, failure: result.failure, tail: lastLines(serial, TAIL_LINES), handover, firmwareTail };
+    const verdict: BootResult = { ok: result.ok, seconds, accel, format, firmware: ovmf ? "uefi" : "bios", expect, failure: result.failure, tail: lastLines(serial, TAIL_LINES), handover, firmwareTail, sshHostKeys };
     getLogger().info({ boot: { ...verdict, tail: undefined } }, verdict.ok ? `"${expect}" after ${seconds.toFixed(1)} s` : `no "${expect}": ${verdict.failure}`);
     return verdict;
   } finally {
@@ -152,10 +167,10 @@ async function watch(
   qemu: QemuProcess,
   files: { serial: string; firmware: string },
   { expect, emptyMbr }: { expect: string; emptyMbr: boolean },
+  deadline: number,
   timeout: number,
   pollMs: number,
 ): Promise<{ ok: boolean; failure: string | null }> {
-  const deadline = Date.now() + timeout * 1000;
   for (;;) {
     const exited = qemu.exited;
     const verdict = judgeConsole(await readOr(files.serial), await readOr(files.firmware), expect, { emptyMbr });

@@ -16,6 +16,8 @@ export interface QemuOptions {
   /** OVMF code and this boot's private copy of the variables: boots with UEFI (q35). */
   uefi: OvmfFiles | null;
   net: boolean;
+  /** With the network: forward this loopback port of the host to the guest's SSH port (22). */
+  sshPort?: number | null;
   /** Attach the image as a CD-ROM (an ISO) instead of a virtio disk. */
   cdrom?: boolean;
 }
@@ -41,7 +43,7 @@ export function qemuArgs(o: QemuOptions): string[] {
     "-smp",
     String(o.smp),
     "-nic",
-    o.net ? "user,model=virtio-net-pci" : "none",
+    o.net ? `user,model=virtio-net-pci${o.sshPort ? `,hostfwd=tcp:127.0.0.1:${o.sshPort}-:22` : ""}` : "none",
     "-display",
     "none",
     "-monitor",

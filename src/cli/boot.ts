@@ -15,6 +15,7 @@ export interface BootCliOptions {
   consoleLog?: string;
   logfile?: string;
   asDisk?: boolean;
+  ssh?: boolean;
 }
 
 /** --timeout as whole seconds > 0. */
@@ -55,6 +56,7 @@ export function reportBoot(image: string, result: BootResult, err: (s: string) =
     else if (result.firmwareTail.length > 0) err(`the serial console stayed empty; the firmware's debug console ended with:\n${result.firmwareTail.map((l) => `  | ${l}`).join("\n")}\n`);
     throw bootFailure(image, result);
   }
+  for (const k of result.sshHostKeys ?? []) err(`SSH host key: ${k.type} ${k.key}\n`);
   err(`"${result.expect}" appeared after ${result.seconds.toFixed(1)} s (${result.firmware === "uefi" ? "UEFI" : "BIOS"}, ${result.accel.accel.toUpperCase()})\n`);
 }
 
@@ -76,6 +78,7 @@ export async function bootFromCli(image: string, opts: BootCliOptions, err: (s: 
       memoryMiB,
       net: opts.net === true,
       asDisk: opts.asDisk === true,
+      ssh: opts.ssh === true,
       consoleLog: opts.consoleLog,
       teardown,
       log: (line) => err(`${line}\n`),
@@ -100,13 +103,14 @@ export function registerBoot(program: Command): void {
     .option("--memory <size>", "guest memory, e.g. 1024, 1G or 512M (default 1024 MiB)")
     .option("--as-disk", "attach an ISO as a hard disk instead of a CD-ROM (how a hybrid ISO boots from a USB stick)")
     .option("--net", "give the guest a user-mode network (default: no network)")
+    .option("--ssh", "after the text, wait (within --timeout) until the guest's SSH server answers on a forwarded port, and print its public host keys; implies --net")
     .option("--console-log <file>", "save the serial console to this file")
     .option("--logfile <file>", "structured log of every command")
     .addHelpText(
       "after",
       "\nKVM is used when kvm_intel or kvm_amd is loaded and /dev/kvm opens, TCG otherwise; the choice is printed.\n" +
         "Exit status: 0 when the text appeared, 1 when it did not (the last 40 console lines are shown).\n" +
-        "\nExamples:\n  ksimage boot out/appliance/appliance-sda.raw\n  ksimage boot --uefi --timeout 300 appliance.qcow2\n  ksimage boot --expect 'Reached target' appliance.vmdk\n  ksimage boot --uefi out/live/live.iso\n  ksimage boot --as-disk out/live/live.iso",
+        "\nExamples:\n  ksimage boot out/appliance/appliance-sda.raw\n  ksimage boot --uefi --timeout 300 appliance.qcow2\n  ksimage boot --expect 'Reached target' appliance.vmdk\n  ksimage boot --uefi out/live/live.iso\n  ksimage boot --as-disk out/live/live.iso\n  ksimage boot --ssh out/appliance/appliance-sda.raw",
     )
     .action(async (image: string, opts: BootCliOptions) => {
       process.exitCode = await bootFromCli(image, opts);

@@ -6,6 +6,7 @@ import { judgeConsole, lastHandover, lastLines, stripAnsi } from "../../../src/b
 import { parseImageFormat, qemuImgInfoArgs } from "../../../src/boot/image-format.js";
 import { pickOvmf } from "../../../src/boot/ovmf.js";
 import { qemuArgs, qemuEscape, type QemuOptions } from "../../../src/boot/qemu-args.js";
+import { keyscanArgs, parseKeyscan } from "../../../src/boot/ssh-probe.js";
 import { bootFailure, parseMemory, parseTimeout } from "../../../src/cli/boot.js";
 import { UsageError } from "../../../src/errors.js";
 
@@ -40,6 +41,11 @@ describe("qemuArgs", () => {
       "-drive", "if=pflash,format=raw,file=/t/OVMF_VARS.fd",
       "-drive", "file=/out/a.vmdk,format=vmdk,if=virtio",
     ]);
+  });
+
+  it("--ssh: the user network forwards a loopback port of the host to the guest's port 22", () => {
+    expect(qemuArgs({ ...base, net: true, sshPort: 40022 })).toContain("user,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:40022-:22");
+    expect(qemuArgs({ ...base, net: false, sshPort: 40022 })).toContain("none");
   });
 
   it("doubles commas in paths (QEMU's option syntax)", () => {
@@ -149,7 +155,7 @@ describe("ksimage boot: option values and the failure message", () => {
   });
 
   const accel = { accel: "tcg" as const, reason: "no KVM module (kvm_intel or kvm_amd) is loaded" };
-  const failed = { ok: false, seconds: 8, accel, format: "raw", firmware: "bios" as const, expect: "login:", failure: "", tail: [], handover: null, firmwareTail: [] };
+  const failed = { ok: false, seconds: 8, accel, format: "raw", firmware: "bios" as const, expect: "login:", failure: "", tail: [], handover: null, firmwareTail: [], sshHostKeys: null };
   const timedOut = '"login:" did not appear on the serial console within 60 s';
 
   it("a failure sign: one sentence naming firmware, accelerator and reason, with a hint", () => {
@@ -168,5 +174,26 @@ describe("ksimage boot: option values and the failure message", () => {
     const slow = bootFailure("a.qcow2", { ...failed, firmware: "uefi", failure: timedOut, tail: ["x"] });
     expect(slow.message).toBe(`a.qcow2 did not boot with UEFI under TCG: ${timedOut}`);
     expect(slow.hint).toMatch(/^TCG is slow on a busy host: a longer --timeout may help/);
+  });
+});
+
+describe("ssh-keyscan", () => {
+  it("asks for every key type on the forwarded port, with a short timeout", () => {
+    expect(keyscanArgs(40022)).toEqual(["ssh-keyscan", "-T", "5", "-p", "40022", "-t", "rsa,ecdsa,ed25519", "127.0.0.1"]);
+  });
+
+  it("reads the keys by type and skips comments and noise; nothing before the server listens", () => {
+    const out = [
+      "# 127.0.0.1:40022 SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3",
+      "[127.0.0.1]:40022 ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABgQC7==",
+      "[127.0.0.1]:40022 ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTY=",
+      "[127.0.0.1]:40022 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG",
+      "[127.0.0.1]:40022 garbage not-base64!",
+      "",
+    ].join("\n");
+    expect(parseKeyscan(out).map((k) => k.type)).toEqual(["ecdsa-sha2-nistp256", "ssh-ed25519", "ssh-rsa"]);
+    expect(parseKeyscan(out).find((k) => k.type === "ssh-ed25519")?.key).toBe("AAAAC3NzaC1lZDI1NTE5AAAAIG");
+    expect(parseKeyscan("")).toEqual([]);
+    expect(parseKeyscan("# 127.0.0.1:40022 SSH-2.0-OpenSSH_9.2p1\n")).toEqual([]);
   });
 });
