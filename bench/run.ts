@@ -1,6 +1,7 @@
 // npm run bench: build examples/debian-minimal.ks cold, warm, and warm after a %post change, time the physical floor
 // (mmdebstrap of the same packages into a tarball + qemu-img convert) in the same run, and judge the issue's targets.
 // The live ISO of examples/debian-live.ks is timed the same way (bench/live.ts); --no-live leaves it out.
+// --sizes runs only the growth benchmark instead (bench/sizes.ts): three appliances of rising size, cold, warm and floor.
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -11,6 +12,7 @@ import type { BuildPlan } from "../src/plan.js";
 import { run } from "../src/run/index.js";
 import { benchLive, type LiveBench } from "./live.js";
 import { benchMkosi } from "./mkosi.js";
+import { benchSizes, sizesTable } from "./sizes.js";
 import { biggestPhasesLine, loadAverage, measure, mib, type Measured } from "./measure.js";
 import type { PhaseTime } from "../src/run/index.js";
 
@@ -125,9 +127,18 @@ async function main(): Promise<number> {
   return checks.every(([, ok]) => ok) ? 0 : 1;
 }
 
+// --sizes: the growth table only.
+async function sizesMain(): Promise<number> {
+  const load0 = loadAverage();
+  console.log(`ksimage growth benchmark on ${os.hostname()}: ${os.availableParallelism()} CPUs, load ${load0.join(" ")}, work directory ${work}`);
+  const rows = await benchSizes(cli, example, work, (line) => console.log(line));
+  console.log(["", ...sizesTable(rows), "", `load average at the end: ${loadAverage().join(" ")} (at the start: ${load0.join(" ")})`].join("\n"));
+  return 0;
+}
+
 let code = 1;
 try {
-  code = await main();
+  code = args.has("--sizes") ? await sizesMain() : await main();
 } finally {
   if (!args.has("--keep")) await run(["rm", "-rf", "--one-file-system", "--", work]);
   else console.log(`work directory kept: ${work}`);
