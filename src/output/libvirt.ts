@@ -22,7 +22,7 @@ export interface DomainSpec {
 }
 
 // x86 guests get q35 (as virt-install does); other architectures keep libvirt's default machine.
-function osElement(spec: DomainSpec): XmlNode {
+function osElement(spec: DomainMachine, boot: "hd" | "cdrom"): XmlNode {
   const type: XmlNode = { "@_arch": spec.arch, "#text": "hvm" };
   if (spec.arch === "x86_64" || spec.arch === "i686") type["@_machine"] = "q35";
   const os: XmlNode = { type };
@@ -32,11 +32,40 @@ function osElement(spec: DomainSpec): XmlNode {
     // No path: libvirt copies the template to its own per-domain NVRAM file on first start.
     os.nvram = { "@_template": spec.uefi.vars };
   }
-  os.boot = { "@_dev": "hd" };
+  os.boot = { "@_dev": boot };
   return os;
 }
 
-// Build the domain document.
+/** The machine part of the domain: everything but the disks. */
+export type DomainMachine = Omit<DomainSpec, "diskDir" | "disks">;
+
+// The domain document for MACHINE with DISKS (libvirt <disk> elements), booting from BOOT.
+export function libvirtDocument(machine: DomainMachine, disks: XmlNode[], boot: "hd" | "cdrom"): string {
+  const devices: XmlNode = { disk: disks };
+  if (machine.interfaces > 0) {
+    devices.interface = Array.from({ length: machine.interfaces }, () => ({ "@_type": "network", source: { "@_network": "default" }, model: { "@_type": "virtio" } }));
+  }
+  devices.serial = { "@_type": "pty", target: { "@_port": "0" } };
+  devices.console = { "@_type": "pty", target: { "@_type": "serial", "@_port": "0" } };
+  devices.rng = { "@_model": "virtio", backend: { "@_model": "random", "#text": "/dev/urandom" } };
+  return buildXml({
+    domain: {
+      "@_type": "kvm",
+      name: machine.name,
+      memory: { "@_unit": "MiB", "#text": machine.memoryMiB },
+      vcpu: machine.vcpu,
+      os: osElement(machine, boot),
+      features: { acpi: "", apic: "" },
+      clock: { "@_offset": "utc" },
+      on_poweroff: "destroy",
+      on_reboot: "restart",
+      on_crash: "destroy",
+      devices,
+    },
+  });
+}
+
+// Build the domain document of an appliance's disks (virtio, vda, vdb, ...).
 export function libvirtDomainXml(spec: DomainSpec): string {
   const disks = spec.disks.map(
     (d, i): XmlNode => ({
@@ -47,26 +76,5 @@ export function libvirtDomainXml(spec: DomainSpec): string {
       target: { "@_dev": driveTarget("vd", i), "@_bus": "virtio" },
     }),
   );
-  const devices: XmlNode = { disk: disks };
-  if (spec.interfaces > 0) {
-    devices.interface = Array.from({ length: spec.interfaces }, () => ({ "@_type": "network", source: { "@_network": "default" }, model: { "@_type": "virtio" } }));
-  }
-  devices.serial = { "@_type": "pty", target: { "@_port": "0" } };
-  devices.console = { "@_type": "pty", target: { "@_type": "serial", "@_port": "0" } };
-  devices.rng = { "@_model": "virtio", backend: { "@_model": "random", "#text": "/dev/urandom" } };
-  return buildXml({
-    domain: {
-      "@_type": "kvm",
-      name: spec.name,
-      memory: { "@_unit": "MiB", "#text": spec.memoryMiB },
-      vcpu: spec.vcpu,
-      os: osElement(spec),
-      features: { acpi: "", apic: "" },
-      clock: { "@_offset": "utc" },
-      on_poweroff: "destroy",
-      on_reboot: "restart",
-      on_crash: "destroy",
-      devices,
-    },
-  });
+  return libvirtDocument(spec, disks, "hd");
 }

@@ -33,15 +33,26 @@ export function driveTarget(prefix: string, index: number): string {
   return `${prefix}${suffix}`;
 }
 
-// Build the virt-image document.
-export function virtImageXml(spec: VirtImageSpec): string {
-  const name: XmlNode = { "#text": spec.name };
-  if (spec.version !== null) name["@_version"] = spec.version;
-  if (spec.release !== null) name["@_release"] = spec.release;
-  const storage = spec.disks.map((d): XmlNode => {
-    const disk: XmlNode = { "@_file": d.file, "@_use": "system", "@_format": formatSpec(d.format).virtImageFormat ?? d.format };
-    const sum = spec.sha256?.get(d.file);
-    if (sum !== undefined) disk.checksum = { "@_type": "sha256", "#text": sum };
+/** One storage disk of the document and the drive it boots from. */
+export interface VirtImageDrive {
+  file: string;
+  /** hda, hdb, ... for disks; hdc for a live ISO's CD-ROM, as livecd-creator's descriptors have it. */
+  target: string;
+  format: string;
+  sha256?: string;
+}
+
+/** The machine part of the document: everything but the disks. */
+export type VirtImageMachine = Omit<VirtImageSpec, "disks" | "sha256">;
+
+// The virt-image document for MACHINE booting from BOOT ("hd": the first disk, "cdrom": an ISO) with DRIVES.
+export function virtImageDocument(machine: VirtImageMachine, boot: "hd" | "cdrom", drives: readonly VirtImageDrive[]): string {
+  const name: XmlNode = { "#text": machine.name };
+  if (machine.version !== null) name["@_version"] = machine.version;
+  if (machine.release !== null) name["@_release"] = machine.release;
+  const storage = drives.map((d): XmlNode => {
+    const disk: XmlNode = { "@_file": d.file, "@_use": "system", "@_format": d.format };
+    if (d.sha256 !== undefined) disk.checksum = { "@_type": "sha256", "#text": d.sha256 };
     return disk;
   });
   return buildXml({
@@ -50,18 +61,27 @@ export function virtImageXml(spec: VirtImageSpec): string {
       domain: {
         boot: {
           "@_type": "hvm",
-          guest: { arch: spec.arch },
-          os: { loader: { "@_dev": "hd" } },
-          drive: spec.disks.map((d, i) => ({ "@_disk": d.file, "@_target": driveTarget("hd", i) })),
+          guest: { arch: machine.arch },
+          os: { loader: { "@_dev": boot } },
+          drive: drives.map((d) => ({ "@_disk": d.file, "@_target": d.target })),
         },
         devices: {
-          vcpu: spec.vcpu,
-          memory: spec.memoryMiB * 1024,
-          ...(spec.interfaces > 0 ? { interface: Array.from({ length: spec.interfaces }, () => "") } : {}),
+          vcpu: machine.vcpu,
+          memory: machine.memoryMiB * 1024,
+          ...(machine.interfaces > 0 ? { interface: Array.from({ length: machine.interfaces }, () => "") } : {}),
           graphics: "",
         },
       },
       storage: { disk: storage },
     },
   });
+}
+
+// Build the virt-image document of an appliance's disks.
+export function virtImageXml(spec: VirtImageSpec): string {
+  const drives = spec.disks.map((d, i): VirtImageDrive => {
+    const sum = spec.sha256?.get(d.file);
+    return { file: d.file, target: driveTarget("hd", i), format: formatSpec(d.format).virtImageFormat ?? d.format, ...(sum !== undefined ? { sha256: sum } : {}) };
+  });
+  return virtImageDocument(spec, "hd", drives);
 }
