@@ -1,12 +1,12 @@
 // The appliance-creator-compatible command line: its 19 options, default name, output layout and exit codes.
-import { Command, CommanderError, Option } from "commander";
+import { Command, Option } from "commander";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { UsageError } from "../errors.js";
 import { FORMAT_NAMES, PACKAGE_KINDS } from "../output/index.js";
-import { buildFromFile, type BuildCliOptions } from "./build.js";
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, reportError } from "./errors.js";
+import type { BuildCliOptions } from "./build.js";
+import { runDropIn } from "./drop-in.js";
 
 interface AcOptions {
   config: string;
@@ -108,20 +108,9 @@ export function toBuildOptions(o: AcOptions): BuildCliOptions {
 
 /** Run appliance-creator's command line; returns the exit code (0 done, 1 failed, 2 usage). */
 export async function applianceCreatorMain(argv: string[]): Promise<number> {
-  const cmd = program();
-  try {
-    await cmd.parseAsync(argv, { from: "user" });
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
-    throw e;
-  }
-  const o = cmd.opts<AcOptions>();
-  try {
+  // The options are checked before the kickstart is fetched: a usage error never downloads anything.
+  return runDropIn<AcOptions>(program(), argv, async (o) => {
     const opts = toBuildOptions(o);
-    const config = await localConfig(o.config);
-    return await buildFromFile(config, opts);
-  } catch (e) {
-    const code = reportError(e, { debug: o.debug === true });
-    return code === EXIT_USAGE ? EXIT_USAGE : EXIT_FAILED;
-  }
+    return { config: await localConfig(o.config), opts };
+  });
 }

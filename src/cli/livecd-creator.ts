@@ -1,11 +1,11 @@
 // The livecd-creator-compatible command line: its options with their meaning, LABEL.iso in the current directory, exit codes 0/1/2.
-import { Command, CommanderError, Option } from "commander";
+import { Command, Option } from "commander";
 import os from "node:os";
 import path from "node:path";
 import { UsageError } from "../errors.js";
 import { ISO_LABEL_MAX, isoLabelProblem } from "../live/label.js";
-import { buildFromFile, type BuildCliOptions } from "./build.js";
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, reportError } from "./errors.js";
+import type { BuildCliOptions } from "./build.js";
+import { runDropIn } from "./drop-in.js";
 
 /** livecd-creator's --compression-type values ksimage's mksquashfs takes ("None" is the original's spelling of none). */
 export const LIVECD_COMPRESSION = ["xz", "zstd", "gzip", "lz4", "none"] as const;
@@ -116,19 +116,5 @@ export function toLiveBuildOptions(o: LcOptions, args: string[], cwd = process.c
 
 /** Run livecd-creator's command line; returns the exit code (0 done, 1 failed, 2 usage), as the original does. */
 export async function livecdCreatorMain(argv: string[]): Promise<number> {
-  const cmd = program();
-  try {
-    await cmd.parseAsync(argv, { from: "user" });
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
-    throw e;
-  }
-  const o = cmd.opts<LcOptions>();
-  try {
-    const { config, opts } = toLiveBuildOptions(o, cmd.args);
-    return await buildFromFile(config, opts);
-  } catch (e) {
-    const code = reportError(e, { debug: o.debug === true });
-    return code === EXIT_USAGE ? EXIT_USAGE : EXIT_FAILED;
-  }
+  return runDropIn<LcOptions>(program(), argv, async (o, args) => toLiveBuildOptions(o, args));
 }
