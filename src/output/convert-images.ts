@@ -68,7 +68,13 @@ async function writableDir(dir: string): Promise<void> {
 // Convert every image of INPUT into every format; on failure nothing this call wrote is left, and each SHA256SUMS stays true.
 export async function convertImages(input: ImageConversionInput, opts: ConvertImagesOptions = {}): Promise<ConvertedFile[]> {
   for (const image of input.images) await checkRawImage(image);
-  const plan = planImageConversions(input, { qcow2Zstd: input.formats.includes("qcow2") ? await qemuImgHasZstd() : false });
+  // The probe file goes where the first output goes (the directory is checked for writing below, and made if need be).
+  let qcow2Zstd = false;
+  if (input.formats.includes("qcow2") && input.images.length > 0) {
+    if (input.outdir !== null) await writableDir(input.outdir);
+    qcow2Zstd = await qemuImgHasZstd(input.outdir ?? path.dirname(path.resolve(input.images[0]!)));
+  }
+  const plan = planImageConversions(input, { qcow2Zstd });
   const sums = new Map<string, SumLine[]>();
   for (const { dir } of plan.dirs) {
     await writableDir(dir);

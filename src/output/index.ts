@@ -32,7 +32,8 @@ export interface WriteOutputsOptions extends DescriptorOptions {
 
 // Write every output of INPUT into <outdir>/<name>/; on failure nothing written by this call is left behind.
 export async function writeOutputs(input: OutputInput, opts: WriteOutputsOptions = {}): Promise<OutputReport> {
-  const qcow2Zstd = input.formats.includes("qcow2") ? await qemuImgHasZstd() : false;
+  // The probe file goes beside the raw disks: the build's work directory.
+  const qcow2Zstd = input.formats.includes("qcow2") && input.disks.length > 0 ? await qemuImgHasZstd(path.dirname(input.disks[0]!.rawPath)) : false;
   const plan = planOutputs(input, { qcow2Zstd });
   const missing = isDryRun() ? [] : input.disks.filter((d) => !existsSync(d.rawPath));
   if (missing.length > 0) throw new KsimageError(`no raw disk to convert: ${missing.map((d) => `${d.name} (${d.rawPath})`).join(", ")} does not exist`);

@@ -1,6 +1,5 @@
 // qemu-img argv, one pure builder per output format, plus check/info/compare and the zstd capability probe.
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import { getLogger, isDryRun, run } from "../run/index.js";
 import type { Codec } from "./types.js";
@@ -101,18 +100,20 @@ export async function imageInfo(file: string, qemuFormat: string): Promise<Image
 let zstdProbe: Promise<boolean> | undefined;
 
 // Whether this qemu-img writes zstd-compressed qcow2 (QEMU >= 5.1 built with libzstd): create a 1 MiB probe once.
-export function qemuImgHasZstd(): Promise<boolean> {
+// The probe goes into DIR, a directory the caller already cleans up (the build's work directory, or where ksimage
+// convert writes): a signal or SIGKILL during the probe then leaves nothing in the system's temporary directory.
+export function qemuImgHasZstd(dir: string): Promise<boolean> {
   if (isDryRun()) return Promise.resolve(true);
   zstdProbe ??= (async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), "ksimage-qemu-probe-"));
+    const probe = path.join(dir, `.ksimage-zstd-probe-${process.pid}.qcow2`);
     try {
-      const r = await run(["qemu-img", "create", "-q", "-f", "qcow2", "-o", "compression_type=zstd", path.join(dir, "probe.qcow2"), "1M"], {
+      const r = await run(["qemu-img", "create", "-q", "-f", "qcow2", "-o", "compression_type=zstd", probe, "1M"], {
         reason: "find out whether qcow2 can be zstd-compressed",
         allowExitCodes: [1],
       });
       return r.exitCode === 0;
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await rm(probe, { force: true });
     }
   })();
   return zstdProbe;

@@ -1,8 +1,8 @@
 // The source revisions in the package manifest, and what `ksimage plan --manifest` says changed in the archive.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { packagesJsonText } from "../../../src/output/manifest.js";
 import { addSecrets, clearSecrets } from "../../../src/run/index.js";
 import { archiveChanges, installSources, readManifestSources } from "../../../src/repro/sources.js";
@@ -25,6 +25,7 @@ describe("archiveChanges", () => {
 
 describe("the manifest's sources", () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "ksimage-sources-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const write = (name: string, text: string): string => {
     const file = path.join(dir, name);
     writeFileSync(file, text);

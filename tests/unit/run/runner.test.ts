@@ -140,7 +140,7 @@ describe("run", () => {
 
 describe("run(): secretOutput", () => {
   it("keeps a secret stdout (a password hash) out of the log but returns it", async () => {
-    const { mkdtempSync, readFileSync } = await import("node:fs");
+    const { mkdtempSync, readFileSync, rmSync } = await import("node:fs");
     const os = await import("node:os");
     const pathMod = await import("node:path");
     const { createLogger, getLogger, setLogger } = await import("../../../src/run/index.js");
@@ -154,6 +154,10 @@ describe("run(): secretOutput", () => {
     } finally {
       setLogger(saved);
     }
-    expect(readFileSync(file, "utf8")).not.toContain("HASHVALUE");
+    try {
+      expect(readFileSync(file, "utf8")).not.toContain("HASHVALUE");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
