@@ -86,11 +86,12 @@ export interface RunningBuild {
   done: Promise<{ exit: string; stderr: string }>;
 }
 
-// Start `ksimage build KS -o OUT --tmpdir TMP ARGS` with ENV; ONLINE sees each stderr line as it comes.
+// Start `ksimage build KS -o OUT --tmpdir TMP ARGS` with ENV; ONLINE sees each stderr line as it comes. TMPDIR is TMP
+// too, so whatever the build puts in the system's temporary directory is counted as left over if it stays.
 export function startBuild(ks: string, tmp: string, out: string, args: readonly string[], opts: { env?: Record<string, string>; onLine?: (line: string) => void } = {}): RunningBuild {
   let stderr = "";
   let pending = "";
-  const child = execa(process.execPath, [CLI, "build", ks, "-o", out, "--tmpdir", tmp, ...args], { cwd: REPO, reject: false, env: opts.env, stdin: "ignore", forceKillAfterDelay: false });
+  const child = execa(process.execPath, [CLI, "build", ks, "-o", out, "--tmpdir", tmp, ...args], { cwd: REPO, reject: false, env: { ...opts.env, TMPDIR: tmp }, stdin: "ignore", forceKillAfterDelay: false });
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
     pending += chunk.toString();
