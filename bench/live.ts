@@ -2,11 +2,10 @@
 // mmdebstrap of the same packages into a directory plus mksquashfs with the same compression.
 import { statSync } from "node:fs";
 import path from "node:path";
-import { pickHostAptOptions, sourceLine } from "../src/installer/apt.js";
 import { mksquashfsArgs } from "../src/live/squashfs.js";
 import type { BuildPlan } from "../src/plan.js";
 import { run } from "../src/run/index.js";
-import { biggestPhasesLine, measure, mib, type Measured } from "./measure.js";
+import { biggestPhasesLine, floorInstallArgs, measure, mib, type Measured } from "./measure.js";
 import type { PhaseTime } from "../src/run/index.js";
 
 interface IsoSummary {
@@ -33,15 +32,9 @@ async function buildIso(cli: string[], work: string, cache: string, ks: string, 
 
 // The floor of an ISO build: installing the packages (into a directory, as the ISO build does) and packing them with mksquashfs.
 async function floor(plan: BuildPlan, work: string): Promise<{ install: Measured; squash: Measured; squashBytes: number }> {
-  const source = plan.packages;
-  if (source?.backend !== "apt" || plan.live === null) throw new Error("the live benchmark's example must be an apt ISO plan");
-  const aptopts = pickHostAptOptions((await run(["apt-config", "dump"])).stdout).map((o) => `--aptopt=${o}`);
+  if (plan.live === null) throw new Error("the live benchmark's example must be an ISO plan");
   const root = path.join(work, "live-floor-root");
-  const install = await measure(
-    "live floor: mmdebstrap -> directory",
-    ["mmdebstrap", `--variant=${source.variant}`, `--include=${source.selection.packages.join(",")}`, ...aptopts, source.suite, root, ...source.entries.map(sourceLine)],
-    { env: { TMPDIR: work }, timeoutMs: 30 * 60_000 },
-  );
+  const install = await measure("live floor: mmdebstrap -> directory", await floorInstallArgs(plan, root), { env: { TMPDIR: work }, timeoutMs: 30 * 60_000 });
   const sfs = path.join(work, "live-floor.squashfs");
   const squash = await measure(`live floor: mksquashfs (${plan.live.codec})`, mksquashfsArgs(root, sfs, plan.live.codec, null));
   return { install, squash, squashBytes: statSync(sfs).size };

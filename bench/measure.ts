@@ -1,5 +1,7 @@
 // What the benchmark measures around each command: wall time, CPU time of everything it ran, and the host's load.
 import { readFileSync } from "node:fs";
+import { pickHostAptOptions, sourceLine } from "../src/installer/apt.js";
+import type { BuildPlan } from "../src/plan.js";
 import { biggestPhases, run, type PhaseTime, type RunOptions } from "../src/run/index.js";
 
 /** Clock ticks per second of /proc/PID/stat times (USER_HZ, 100 on every Linux ksimage runs on). */
@@ -46,4 +48,13 @@ export const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} M
 export function biggestPhasesLine(label: string, phases: readonly PhaseTime[] | undefined): string {
   const top = biggestPhases(phases ?? [], 3).map((p) => `${p.phase} ${p.seconds.toFixed(1)} s (${p.step})`);
   return `${label}: the three biggest phases: ${top.length > 0 ? top.join(", ") : "none reported"}`;
+}
+
+// The floor's install: mmdebstrap of PLAN's suite, variant and packages from its sources, with the host's apt options,
+// into TARGET (a tarball or a directory, as mmdebstrap decides by its name). The same for the disk, live and sizes benches.
+export async function floorInstallArgs(plan: Pick<BuildPlan, "packages">, target: string): Promise<string[]> {
+  const source = plan.packages;
+  if (source?.backend !== "apt") throw new Error("the benchmark's floor needs an apt plan");
+  const aptopts = pickHostAptOptions((await run(["apt-config", "dump"])).stdout).map((o) => `--aptopt=${o}`);
+  return ["mmdebstrap", `--variant=${source.variant}`, `--include=${source.selection.packages.join(",")}`, ...aptopts, source.suite, target, ...source.entries.map(sourceLine)];
 }

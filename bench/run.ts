@@ -7,13 +7,12 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { pickHostAptOptions, sourceLine } from "../src/installer/apt.js";
 import type { BuildPlan } from "../src/plan.js";
 import { run } from "../src/run/index.js";
 import { benchLive, type LiveBench } from "./live.js";
 import { benchMkosi } from "./mkosi.js";
 import { benchSizes, sizesTable } from "./sizes.js";
-import { biggestPhasesLine, loadAverage, measure, mib, type Measured } from "./measure.js";
+import { biggestPhasesLine, floorInstallArgs, loadAverage, measure, mib, type Measured } from "./measure.js";
 import type { PhaseTime } from "../src/run/index.js";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -51,15 +50,8 @@ async function readFromImage(qcow2: string, plan: BuildPlan, file: string): Prom
 
 // The floor: what installing these packages and converting an image of this size costs at the least.
 async function floor(plan: BuildPlan, raw: string): Promise<{ install: Measured; convert: Measured; tarBytes: number }> {
-  const source = plan.packages;
-  if (source?.backend !== "apt") throw new Error("the benchmark's example must use the apt backend");
-  const aptopts = pickHostAptOptions((await run(["apt-config", "dump"])).stdout).map((o) => `--aptopt=${o}`);
   const tar = path.join(work, "floor.tar");
-  const install = await measure(
-    "floor: mmdebstrap -> tarball",
-    ["mmdebstrap", `--variant=${source.variant}`, `--include=${source.selection.packages.join(",")}`, ...aptopts, source.suite, tar, ...source.entries.map(sourceLine)],
-    { env: { TMPDIR: work }, timeoutMs: 30 * 60_000 },
-  );
+  const install = await measure("floor: mmdebstrap -> tarball", await floorInstallArgs(plan, tar), { env: { TMPDIR: work }, timeoutMs: 30 * 60_000 });
   const convert = await measure("floor: qemu-img convert", ["qemu-img", "convert", "-c", "-W", "-m", "16", "-f", "raw", "-O", "qcow2", "-o", "compat=1.1,compression_type=zstd", raw, path.join(work, "floor.qcow2")]);
   return { install, convert, tarBytes: statSync(tar).size };
 }

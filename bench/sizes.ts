@@ -4,10 +4,9 @@
 // its floor (mmdebstrap of the same packages into a tarball) is timed in the same run. Not part of the tests.
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { pickHostAptOptions, sourceLine } from "../src/installer/apt.js";
 import type { BuildPlan } from "../src/plan.js";
 import { run } from "../src/run/index.js";
-import { measure, mib, type Measured } from "./measure.js";
+import { floorInstallArgs, measure, mib, type Measured } from "./measure.js";
 
 /** One appliance size: the packages it adds to the example's %packages, and the root file system it needs. */
 export interface SizeSpec {
@@ -76,7 +75,6 @@ export function sizesTable(rows: readonly SizeRow[]): string[] {
 // Build every size cold, warm and its floor in WORK; each size has its own cache, so its cold build starts empty.
 export async function benchSizes(cli: string[], examplePath: string, work: string, log: (line: string) => void): Promise<SizeRow[]> {
   const example = readFileSync(examplePath, "utf8");
-  const aptopts = pickHostAptOptions((await run(["apt-config", "dump"])).stdout).map((o) => `--aptopt=${o}`);
   const rows: SizeRow[] = [];
   for (const size of SIZES) {
     const ks = path.join(work, `size-${size.name}.ks`);
@@ -92,14 +90,8 @@ export async function benchSizes(cli: string[], examplePath: string, work: strin
     if ((JSON.parse(warm.stdout) as Summary).treeCache.status !== "hit") throw new Error(`the ${size.name} warm build missed the tree cache`);
     const manifest = (JSON.parse(cold.stdout) as Summary).outputs.find((o) => o.path.endsWith(".packages.json"))!;
     const packages = (JSON.parse(readFileSync(manifest.path, "utf8")) as { packages: unknown[] }).packages.length;
-    const source = plan.packages;
-    if (source?.backend !== "apt") throw new Error("the sizes benchmark needs the example's apt plan");
     const tar = path.join(work, `size-${size.name}-floor.tar`);
-    const floor = await measure(
-      `${size.name} floor`,
-      ["mmdebstrap", `--variant=${source.variant}`, `--include=${source.selection.packages.join(",")}`, ...aptopts, source.suite, tar, ...source.entries.map(sourceLine)],
-      { env: { TMPDIR: work }, timeoutMs: 90 * 60_000 },
-    );
+    const floor = await measure(`${size.name} floor`, await floorInstallArgs(plan, tar), { env: { TMPDIR: work }, timeoutMs: 90 * 60_000 });
     const row = { name: size.name, packages, cold, warm, floor, tarBytes: statSync(tar).size };
     log(`${size.name}: ${packages} packages, cold ${cold.wallSeconds.toFixed(1)} s, warm ${warm.wallSeconds.toFixed(1)} s, floor ${floor.wallSeconds.toFixed(1)} s`);
     rows.push(row);
