@@ -134,13 +134,13 @@ export async function bootImage(opts: BootOptions): Promise<BootResult> {
       (error: unknown) => ((qemu.exited = true), { error }),
     );
     const deadline = started + timeout * 1000;
-    const result = await watch(qemu, files, { expect, emptyMbr }, deadline, timeout, opts.pollMs ?? 250);
+    let result = await watch(qemu, files, { expect, emptyMbr }, deadline, timeout, opts.pollMs ?? 250);
     const seconds = (Date.now() - started) / 1000;
     let sshHostKeys: HostKey[] | null = null;
     if (result.ok && sshPort !== null) {
       // The console cannot tell: systemd stops printing "Started ..." lines once a getty holds the console.
       sshHostKeys = await waitForHostKeys(sshPort, deadline, () => qemu.exited);
-      if (sshHostKeys === null) Object.assign(result, { ok: false, failure: `"${expect}" appeared, but the guest's SSH server offered no host key within ${timeout} s` });
+      if (sshHostKeys === null) result = { ok: false, failure: `"${expect}" appeared, but the guest's SSH server offered no host key within ${timeout} s` };
       else log(`the SSH server offered ${sshHostKeys.map((k) => k.type).join(", ")} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
     await stopQemu(qemu, files.pid);

@@ -3,9 +3,6 @@
 import { createServer } from "node:net";
 import { run } from "../run/index.js";
 
-/** The guest port QEMU's user network forwards to. */
-export const GUEST_SSH_PORT = 22;
-
 /** One public host key the guest's SSH server offered. */
 export interface HostKey {
   type: string;
