@@ -20,8 +20,8 @@ import { restoreCachedTree, storeCachedTree, type InstalledTree } from "./instal
 import type { InstallProgress } from "./installer/types.js";
 import { makeLiveIso, type IsoResult } from "./live/make-iso.js";
 import { mountLiveTreeTmpfs } from "./live/tree-tmpfs.js";
-import { writeLiveOutputs } from "./live/outputs.js";
-import { collectPackages, writeOutputs, type OutputReport, type PackageManifest } from "./output/index.js";
+import { collectPackages, type OutputReport, type PackageManifest } from "./output/index.js";
+import { writePlanOutputs } from "./output/from-plan.js";
 import { handOver, OUTPUT_DIR_MODE, type Owner } from "./output/handover.js";
 import type { BuildPlan } from "./plan.js";
 import { checkPlanCanBuild, makeWorkdir, unwindOrThrow } from "./build-setup.js";
@@ -32,7 +32,7 @@ import { makeVolumes, type VolumeDevices } from "./partition/lvm.js";
 import { makeFilesystems } from "./partition/mkfs.js";
 import { mountTargets } from "./partition/mount.js";
 import { partitionDisk } from "./partition/parted.js";
-import { reproducibleDocumentIds } from "./repro/descriptors.js";
+import { copyCachedDisks, storeCachedDisks } from "./image-cache/steps.js";
 import { removeImageIdentity } from "./repro/identity.js";
 import { installSources, type SourcesResult } from "./repro/sources.js";
 import { rebuildExtFilesystems, rebuiltMounts, writeRebuiltFilesystems, type RebuiltDisk } from "./repro/rebuild-ext.js";
@@ -108,6 +108,10 @@ interface BuildContext {
   rebuilt: RebuiltDisk[];
   /** The one way into the guest, opened once (before a dnf install, else after the install); released by `devices`. */
   guest: GuestSession | undefined;
+  /** The disks were copied from the image cache: the steps up to %post that made them are skipped. */
+  fromImage: boolean;
+  /** What the steps the image cache replaces warned about (stored with the entry, said again by a hit). */
+  imageWarnings: string[];
 }
 
 type Step = [title: string, run: (ctx: BuildContext) => Promise<void>];
@@ -118,20 +122,21 @@ export const STEP_TITLES = (): string[] => STEPS.map(([title]) => title);
 const STEPS: Step[] = [
   ["run %pre scripts", runPre],
   ["create disk files", createDisks],
-  ["partition", partitionDisks],
+  ["partition", unlessFromImage(partitionDisks)],
   ["map partitions", mapDisks],
   ["make LVM volumes", makeLvm],
-  ["mkfs", makeAllFilesystems],
+  ["mkfs", unlessFromImage(makeAllFilesystems)],
   ["mount", mountAll],
   ["run %pre-install scripts", runPreInstall],
   ["install", installTree],
   ["store the tree in the cache", cacheTree],
-  ["write /etc/fstab", (ctx) => writeFstab(ctx.plan.layout, ctx.plan.name, ctx.root)],
+  ["write /etc/fstab", unlessFromImage((ctx) => writeFstab(ctx.plan.layout, ctx.plan.name, ctx.root))],
   ["enter the guest", async (ctx) => void (await enterGuest(ctx))],
-  ["configure the system", configure],
-  ["first boot, default target, certificates", configureExtras],
-  ["install the boot loader", bootloader],
-  ["remove SSH host keys and the machine ID", removeIdentity],
+  ["configure the system", unlessFromImage(configure)],
+  ["first boot, default target, certificates", unlessFromImage(configureExtras)],
+  ["install the boot loader", unlessFromImage(bootloader)],
+  ["remove SSH host keys and the machine ID", unlessFromImage(removeIdentity)],
+  ["store the disks in the image cache", storeImage],
   ["run %post scripts", runPost],
   ["fill vfat filesystems (mtools)", fillVfat],
   ["relabel (SELinux)", relabel],
@@ -182,7 +187,7 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
     const devices = new Teardown();
     all.defer("remove unfinished output files", () => unwindOrThrow(files));
     all.defer("unmount and unmap", () => unwindOrThrow(devices));
-    ctx = { plan, opts, workdir, root: path.join(workdir, "root"), files, devices, disks: {}, mapped: {}, volumes: {}, cancelled: false, warnings: [], manifest: undefined, sources: undefined, installed: undefined, report: undefined, published: [], iso: undefined, guest: undefined, step: "", mounted: false, rebuilt: [] };
+    ctx = { plan, opts, workdir, root: path.join(workdir, "root"), files, devices, disks: {}, mapped: {}, volumes: {}, cancelled: false, warnings: [], manifest: undefined, sources: undefined, installed: undefined, report: undefined, published: [], iso: undefined, guest: undefined, step: "", mounted: false, rebuilt: [], fromImage: false, imageWarnings: [] };
     const steps: { step: string; seconds: number }[] = [];
     for (const [i, [title, step]] of STEPS.entries()) {
       if (ctx.cancelled) throw new KsimageError("the build was interrupted");
@@ -229,6 +234,16 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
   }
 }
 
+// A step the image cache replaces: skipped when the disks were copied from it; what it warns about is kept for the entry.
+function unlessFromImage(step: (ctx: BuildContext) => Promise<void>): (ctx: BuildContext) => Promise<void> {
+  return async (ctx) => {
+    if (ctx.fromImage) return;
+    const before = ctx.warnings.length;
+    await step(ctx);
+    ctx.imageWarnings.push(...ctx.warnings.slice(before));
+  };
+}
+
 async function createDisks(ctx: BuildContext): Promise<void> {
   if (!isDryRun()) {
     // Owner-only from the start: nobody else may read a disk image while it is written.
@@ -236,6 +251,7 @@ async function createDisks(ctx: BuildContext): Promise<void> {
     await mkdir(ctx.plan.applianceDir, { recursive: true, mode: OUTPUT_DIR_MODE });
     await chmod(ctx.plan.applianceDir, OUTPUT_DIR_MODE);
   }
+  if (await copyFromImageCache(ctx)) return;
   for (const out of ctx.plan.outputs) {
     const disk = ctx.plan.layout.disks.find((d) => d.name === out.disk);
     if (disk === undefined) throw new KsimageError(`output ${out.path} names disk ${out.disk}, which the layout does not have`);
@@ -246,6 +262,23 @@ async function createDisks(ctx: BuildContext): Promise<void> {
     }
     ctx.disks[disk.name] = await createDiskFile(disk, partialPath(out.path), ctx.files);
   }
+}
+
+// A planned image cache hit: the disks are copies of the entry's (an entry found unusable now is a plain build instead).
+async function copyFromImageCache(ctx: BuildContext): Promise<boolean> {
+  const copied = await copyCachedDisks(ctx.plan, ctx.files, (line) => ctx.opts.log?.(line));
+  if (copied === null) return false;
+  ctx.disks = copied.disks;
+  ctx.warnings.push(...copied.warnings);
+  return (ctx.fromImage = true);
+}
+
+// Just before %post, on a planned miss: the disks as they are now go into the image cache for the next build.
+async function storeImage(ctx: BuildContext): Promise<void> {
+  if (ctx.fromImage) return;
+  const stored = await storeCachedDisks(ctx.plan, { disks: ctx.disks, root: ctx.root, warnings: ctx.imageWarnings, teardown: ctx.devices });
+  if (stored?.warning) ctx.warnings.push(stored.line);
+  else if (stored) ctx.opts.log?.(stored.line);
 }
 
 async function partitionDisks(ctx: BuildContext): Promise<void> {
@@ -303,6 +336,7 @@ async function installTree(ctx: BuildContext): Promise<void> {
   }
   if (ctx.plan.packages?.backend === "dnf") await writeDracutLvmConf(ctx.root, ctx.plan.layout);
   if (!isDryRun()) ctx.sources = await installSources(ctx.plan.packages, ctx.plan.treeCache);
+  if (ctx.fromImage) return;
   if (await restoreCachedTree(ctx.plan.treeCache, ctx.root, (line) => ctx.opts.log?.(line))) return;
   // rpm runs the scriptlets chrooted into the tree, and they need /proc and /dev (dracut, systemctl preset) as in
   // Anaconda; mmdebstrap mounts its own for dpkg's maintainer scripts and wants the tree to itself.
@@ -425,39 +459,8 @@ async function makeIso(ctx: BuildContext): Promise<void> {
   ctx.published.push(ctx.iso.published);
 }
 
-// Convert the published raw disks into the requested formats, descriptors and SHA256SUMS.
 async function convertOutputs(ctx: BuildContext): Promise<void> {
-  const o = ctx.plan.output;
-  if (ctx.plan.live !== null) {
-    const base = { name: ctx.plan.name, version: o.version, release: o.release, arch: "x86_64", vcpu: o.vcpu, memoryMiB: o.memoryMiB, interfaces: ctx.plan.ks.network.length };
-    const iso = { iso: ctx.plan.live.iso, checksum: o.checksum, epoch: ctx.plan.live.epoch, isoSeconds: ctx.iso ? ctx.iso.seconds.squashfs + ctx.iso.seconds.iso : 0 };
-    ctx.report = await writeLiveOutputs({ ...base, ...iso, ...(ctx.manifest ? { packages: ctx.manifest } : {}) }, ctx.files, ctx.published);
-    return;
-  }
-  const plainRaw = o.formats.includes("raw") && o.compress === "none";
-  ctx.report = await writeOutputs(
-    {
-      name: ctx.plan.name,
-      version: o.version,
-      release: o.release,
-      arch: "x86_64",
-      disks: ctx.plan.outputs.map((out) => ({ name: out.disk, rawPath: out.path, sizeBytes: ctx.plan.layout.disks.find((d) => d.name === out.disk)?.sizeBytes ?? 0 })),
-      formats: o.formats,
-      compress: o.compress,
-      ...(o.compressLevel !== undefined ? { compressLevel: o.compressLevel } : {}),
-      vcpu: o.vcpu,
-      memoryMiB: o.memoryMiB,
-      networks: ctx.plan.ks.network,
-      uefi: ctx.plan.bootloader.firmware === "uefi",
-      checksum: o.checksum,
-      outdir: ctx.plan.outdir,
-      ...(ctx.manifest ? { packages: ctx.manifest } : {}),
-      package: o.package,
-      include: o.include,
-      ...(ctx.plan.epoch !== null ? { epoch: ctx.plan.epoch } : {}),
-    },
-    { teardown: ctx.files, pending: ctx.published, removeInputs: !plainRaw, ...(ctx.plan.epoch !== null ? reproducibleDocumentIds(ctx.plan.epoch, ctx.plan.name, ctx.manifest) : {}) },
-  );
+  ctx.report = await writePlanOutputs(ctx.plan, ctx);
 }
 
 // Every output owner-only (0700 directories, 0600 files), and given to --chown's user: the appliance directory, and a

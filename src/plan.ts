@@ -21,6 +21,7 @@ import { planLayout, type LayoutOptions } from "./partition/layout.js";
 import { refuseMountsUnderVfat } from "./partition/vfat-fill.js";
 import { refuseUnbuildable } from "./refusals.js";
 import type { LayoutPlan } from "./partition/types.js";
+import { planImageCache, type ImageCachePlan } from "./image-cache/index.js";
 
 /** Where the installed tree comes from. */
 export type InstallSource =
@@ -64,6 +65,8 @@ export interface BuildPlan {
   bootloader: BootloaderPlan;
   /** Whether the installed tree comes from the root-tree cache (hit), is stored there after the install (miss), or neither. */
   treeCache: TreeCachePlan;
+  /** Whether the disks up to %post come from the image cache (hit), are stored there before %post (miss), or neither. */
+  imageCache: ImageCachePlan;
   /** Raw disk images the disk steps write (the output stage converts them). */
   outputs: OutputPlan[];
   output: OutputSettings;
@@ -84,6 +87,8 @@ export interface PlanOptions extends LayoutOptions {
   sources?: SourceOptions;
   /** The root-tree cache: --cache DIR, none, or --no-cache. */
   treeCache?: TreeCacheChoice;
+  /** The image cache beside the root-tree cache (default true; --no-image-cache). */
+  imageCache?: boolean;
   /** Build a live ISO (-f iso) instead of disk images. */
   live?: LiveOptions;
 }
@@ -148,8 +153,9 @@ export function buildPlan(ks: Kickstart, opts: PlanOptions = {}): BuildPlan {
   const outputs = layout.disks.map((d) => ({ disk: d.name, format: "raw" as const, path: path.join(applianceDir, `${name}-${d.name}.raw`) }));
   const bootloader = live ? liveBootloader(live) : planBootloader(ks, layout, opts.firmware ? { firmware: opts.firmware } : {});
   const treeCache: TreeCachePlan = { status: "off", reason: "no --cache DIR" };
+  const imageCache: ImageCachePlan = { status: "off", reason: "no --cache DIR" };
   const epoch = opts.seed !== undefined && /^\d+$/.test(opts.seed) ? Number(opts.seed) : null;
-  return { name, kickstart: ks.file, ks, outdir, applianceDir, layout, source: planSource(ks), packages: null, bootloader, treeCache, outputs, output, live, warnings, epoch };
+  return { name, kickstart: ks.file, ks, outdir, applianceDir, layout, source: planSource(ks), packages: null, bootloader, treeCache, imageCache, outputs, output, live, warnings, epoch };
 }
 
 /** The one warning about dnf repositories whose signatures are not checked (no --gpgkey), naming each. */
@@ -184,6 +190,6 @@ export async function planAppliance(ks: Kickstart, opts: PlanOptions = {}): Prom
     ...firstbootPlanWarnings(ks, packages),
   ];
   const treeCache = await planTreeCache(packages, opts.treeCache ?? "none", plan.layout);
-  if (packages === null) return { ...plan, treeCache, warnings };
-  return { ...plan, packages, treeCache, warnings, source: { kind: "packages", backend: packages.backend } };
+  if (packages === null) return planImageCache({ ...plan, treeCache, warnings }, opts.imageCache ?? true);
+  return planImageCache({ ...plan, packages, treeCache, warnings, source: { kind: "packages", backend: packages.backend } }, opts.imageCache ?? true);
 }

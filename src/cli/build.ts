@@ -31,6 +31,8 @@ export interface BuildCliOptions extends PlanCliOptions {
   variant?: string;
   /** --cache DIR, or false with --no-cache. */
   cache?: string | false;
+  /** false with --no-image-cache. */
+  imageCache?: boolean;
   bootTest?: boolean;
   json?: boolean;
   quiet?: boolean;
@@ -122,6 +124,7 @@ export function buildSummary(plan: BuildPlan, result: BuildResult, seconds: numb
     phases: result.phases,
     warnings: [...plan.warnings, ...plan.layout.warnings, ...result.warnings],
     treeCache: { status: plan.treeCache.status, reason: plan.treeCache.reason },
+    imageCache: { status: plan.imageCache.status, reason: plan.imageCache.reason },
     // ksimage's own process (the tools it runs are not in these figures).
     process: { maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), cpuSeconds: Number((process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6).toFixed(2)) },
   };
@@ -144,6 +147,7 @@ export async function buildFromFile(file: string, opts: BuildCliOptions, err: (s
     output,
     ...(live ? { live } : {}),
     treeCache: treeCacheChoice(opts.cache),
+    imageCache: opts.imageCache !== false,
     sources: {
       ...(opts.releasever ?? opts.version ? { releasever: opts.releasever ?? opts.version } : {}),
       ...(opts.suite ? { suite: opts.suite } : {}),
@@ -204,6 +208,7 @@ export function registerBuild(program: Command): void {
     .option("--variant <variant>", "mmdebstrap variant (overrides the addon's)")
     .option("--cache <dir>", "keep downloaded packages, metadata and installed root trees here between builds")
     .option("--no-cache", "use no cache at all for this build (it also overrides an earlier --cache)")
+    .option("--no-image-cache", "with --cache: keep no disks in the cache, only packages and root trees (a warm build then configures and installs GRUB again)")
     .option("--tmpdir <dir>", "where the work directory is made", "/var/tmp")
     .option("--keep-workdir", "leave the work directory in place and print where it is (for debugging)")
     .option("--logfile <file>", "structured log of every command (default: <outdir>/<name>/<name>-build.log)")

@@ -46,7 +46,7 @@ export function gpgKeyUrls(files: readonly string[] | undefined): string[] {
 }
 
 /** Parse the kickstart and plan the build; throws KickstartError/PlanError for bad input. */
-export async function planFromFile(file: string, opts: PlanCliOptions, extra: Pick<PlanOptions, "output" | "sources" | "firmware" | "treeCache" | "live"> = {}): Promise<BuildPlan> {
+export async function planFromFile(file: string, opts: PlanCliOptions, extra: Pick<PlanOptions, "output" | "sources" | "firmware" | "treeCache" | "imageCache" | "live"> = {}): Promise<BuildPlan> {
   checkOutdir(opts.outdir);
   const r = parseKickstart(file, { lenient: opts.lenient ?? false });
   if (r.error || !r.ks) throw r.error ?? new Error("parse failed");
@@ -155,6 +155,8 @@ export function formatPlan(plan: BuildPlan): string {
     out.push(...describePackageSource(plan.packages).map((l) => "  " + l));
     const tc = plan.treeCache;
     out.push(`  root-tree cache: ${tc.status}${tc.status === "off" ? "" : ` (key ${shortKey(tc.key)} in ${tc.dir})`}: ${tc.reason}`);
+    const ic = plan.imageCache;
+    out.push(`  image cache: ${ic.status}${ic.status === "off" ? "" : ` (key ${shortKey(ic.key)})`}: ${ic.reason}`);
   }
   out.push("", "boot loader:", ...describeBootloader(plan.bootloader).map((l) => "  " + l));
   if (!plan.live) out.push("", `outputs: ${plan.output.formats.join(", ")} (compression: ${plan.output.compress}), ${plan.output.vcpu} vCPU, ${plan.output.memoryMiB} MiB`);
@@ -183,6 +185,7 @@ export function registerPlan(program: Command): void {
     .option("--disklabel <disk=label>", "partition table of a disk, gpt or msdos (repeatable)", collect)
     .option("--cache <dir>", "say whether the build would find its installed tree in this cache, and why not")
     .option("--no-cache", "plan a build that uses no cache")
+    .option("--no-image-cache", "plan a build that keeps no disks in the cache (the root-tree cache still works)")
     .option("-f, --format <format>", "iso: plan a live ISO (its layout instead of disks)", collect)
     .option("--fslabel <label>", "volume label of the ISO")
     .option("--title <title>", "title of the ISO's boot menu entries")
@@ -194,9 +197,9 @@ export function registerPlan(program: Command): void {
     .option("--gpgkey <file>", "check the signatures of the kickstart's RPM repositories with this key (repeatable)", collect)
     .option("--manifest <file>", "say whether the archive has moved on since the build that wrote this <name>.packages.json (its repositories' metadata revisions)")
     .addHelpText("after", "\nExamples:\n  ksimage plan examples/debian-minimal.ks\n  ksimage plan --commands examples/debian-minimal.ks\n  ksimage plan -f iso examples/debian-live.ks\n  ksimage plan --json --disk-size sda=8G examples/two-disks.ks | jq '.layout.disks[0]'")
-    .action(async (file: string, opts: PlanCliOptions & LiveCliOptions & { json?: boolean; commands?: boolean; cache?: string | false; manifest?: string }) => {
+    .action(async (file: string, opts: PlanCliOptions & LiveCliOptions & { json?: boolean; commands?: boolean; cache?: string | false; imageCache?: boolean; manifest?: string }) => {
       const live = liveOptions(opts);
-      const plan = await planFromFile(file, opts, { treeCache: treeCacheChoice(opts.cache), ...(live ? { live } : {}) });
+      const plan = await planFromFile(file, opts, { treeCache: treeCacheChoice(opts.cache), imageCache: opts.imageCache !== false, ...(live ? { live } : {}) });
       const commands = opts.commands ? (await recordCommands(() => buildAppliance(plan, { handleSignals: false }))).commands.map((c) => c.line) : undefined;
       const archive = opts.manifest !== undefined ? await checkArchive(path.resolve(opts.manifest), plan.packages) : undefined;
       if (opts.json) {

@@ -37,3 +37,17 @@ export async function createDiskFile(disk: DiskPlan, file: string, teardown: Tea
   getLogger().info({ file, sizeBytes: disk.sizeBytes }, `created sparse disk file ${path.basename(file)}`);
   return { disk: disk.name, path: file, sizeBytes: disk.sizeBytes, removal };
 }
+
+// Make FILE a copy of the disk file FROM (the image cache's); registers its removal before the copy starts.
+export async function copyDiskFile(disk: DiskPlan, file: string, teardown: Teardown, copy: (to: string) => Promise<void>): Promise<DiskFile> {
+  const removal = teardown.defer(`remove the unfinished disk file ${file}`, () => rm(file, { force: true }));
+  if (!isDryRun()) {
+    // As above: a leftover goes first, and a new inode is made (the journal records it, and the copy goes into it).
+    await rm(file, { force: true });
+    await (await open(file, "wx", 0o600)).close();
+    journal()?.partial(file);
+  }
+  await copy(file);
+  getLogger().info({ file, sizeBytes: disk.sizeBytes }, `copied disk file ${path.basename(file)} from the image cache`);
+  return { disk: disk.name, path: file, sizeBytes: disk.sizeBytes, removal };
+}

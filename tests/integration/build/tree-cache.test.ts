@@ -47,6 +47,8 @@ async function plan(sb: Sandbox, text: string): Promise<BuildPlan> {
     output: { formats: ["raw"], compress: "none" },
     sources: { hostRoot: path.join(sb.dir, "host"), releasever: "1" },
     treeCache: { dir: cache },
+    // The image cache would take over from the second build on (tests/integration/build/image-cache.test.ts).
+    imageCache: false,
   });
 }
 

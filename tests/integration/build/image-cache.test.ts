@@ -1,0 +1,171 @@
+// The image cache in real builds (dnf from a repository the test builds): a miss stores the disks just before %post, a
+// hit copies them (no dnf, no tree restore, no mkfs, no configuration) and runs only %post on top, with the stored file
+// system UUIDs; a changed entry is never used, --no-image-cache restores the tree, and a failing store only warns.
+import { chmodSync, existsSync, readdirSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildAppliance } from "../../../src/build.js";
+import { imagesDir } from "../../../src/image-cache/store.js";
+import { parseKickstart } from "../../../src/kickstart/parser.js";
+import { planAppliance, type BuildPlan } from "../../../src/plan.js";
+import { createLogger, getLogger, run, setLogger, Teardown } from "../../../src/run/index.js";
+import { useSandbox, type Sandbox } from "../../helpers/build-sandbox.js";
+import { blkidPartition, mountPartitionReadOnly } from "../../helpers/image-readback.js";
+import { buildRpmRepo, STANDARD_ENVIRONMENTS, STANDARD_GROUPS, STANDARD_PACKAGES, type RpmRepo } from "../../helpers/rpm-repo.js";
+
+let repo: RpmRepo;
+let dir: string;
+let cache: string;
+const BASE = [...STANDARD_PACKAGES, { name: "ks-setup", files: { "/etc/passwd": "root:x:0:0:root:/root:/bin/sh", "/etc/group": "root:x:0:" } }];
+
+beforeAll(async () => {
+  dir = await mkdtemp("/var/tmp/ksimage-it-imagecache-");
+  cache = path.join(dir, "cache");
+  repo = await buildRpmRepo(path.join(dir, "repo"), BASE, STANDARD_GROUPS, STANDARD_ENVIRONMENTS);
+});
+afterAll(() => run(["rm", "-rf", "--", dir]).then(() => undefined));
+
+// Two file systems, so that the store freezes both; the %post mark is what changes between builds.
+const kickstart = (post: string) => `repo --name=local --baseurl=${repo.url}
+bootloader --location=none
+part / --fstype=ext4 --size=64
+part /srv --fstype=ext4 --size=32
+%packages --nocore
+ks-setup
+ks-app
+%end
+%post --nochroot
+echo "${post}" > "$INSTALL_ROOT/etc/post-mark"
+echo "${post}" > "$INSTALL_ROOT/srv/post-mark"
+%end
+`;
+
+async function plan(sb: Sandbox, text: string, imageCache = true): Promise<BuildPlan> {
+  const file = path.join(sb.dir, "ic.ks");
+  await writeFile(file, text);
+  const parsed = parseKickstart(file);
+  if (!parsed.ks) throw parsed.error;
+  await mkdir(path.join(sb.dir, "host"), { recursive: true });
+  return planAppliance(parsed.ks, {
+    outdir: sb.outdir,
+    output: { formats: ["raw"], compress: "none" },
+    sources: { hostRoot: path.join(sb.dir, "host"), releasever: "1" },
+    treeCache: { dir: cache },
+    imageCache,
+  });
+}
+
+/** Build PLAN; what it said, whether it ran dnf, its phases, the root file system's UUID and the %post marks. */
+async function build(sb: Sandbox, p: BuildPlan) {
+  const lines: string[] = [];
+  const logfile = path.join(sb.dir, "build.log");
+  const saved = getLogger();
+  setLogger(createLogger({ file: logfile }));
+  let result;
+  try {
+    result = await buildAppliance(p, { tmpdir: sb.dir, handleSignals: false, cacheDir: cache, log: (l) => lines.push(l) });
+  } finally {
+    setLogger(saved);
+  }
+  const log = await readFile(logfile, "utf8");
+  const ran = (tool: string) => log.split("\n").some((l) => l.includes(`"msg":"+ ${tool}`));
+  const raw = path.join(sb.outdir, "ic", "ic-sda.raw");
+  const [root, srv] = p.layout.disks[0]!.partitions;
+  const marks: string[] = [];
+  for (const part of [root!, srv!]) {
+    const mnt = path.join(sb.dir, `readback-${part.number}`);
+    await mkdir(mnt);
+    const readback = new Teardown();
+    sb.teardown.defer("undo the read-back mount", () => readback.unwind().then(() => undefined));
+    await mountPartitionReadOnly(raw, part, "ext4", mnt, readback);
+    try {
+      marks.push((await readFile(path.join(mnt, part.mountpoint === "/" ? "etc/post-mark" : "post-mark"), "utf8")).trim());
+    } finally {
+      await readback.unwind();
+    }
+  }
+  const uuid = (await blkidPartition(raw, root!)).UUID;
+  return { lines, warnings: result.warnings, ranDnf: ran("dnf"), ranMkfs: ran("mkfs"), phases: result.phases.map((x) => x.phase), uuid, marks };
+}
+
+describe("image cache (dnf, offline repository)", () => {
+  const sandbox = useSandbox();
+  let coldUuid = "";
+  let key = "";
+
+  it("cold: a miss installs, stores the disks before %post, and leaves no partial entry", async () => {
+    const sb = sandbox();
+    const p = await plan(sb, kickstart("one"));
+    expect(p.imageCache).toMatchObject({ status: "miss", reason: "no disks for this key yet: they are made and stored before %post" });
+    key = p.imageCache.status === "off" ? "" : p.imageCache.key;
+    const r = await build(sb, p);
+    expect(r.ranDnf).toBe(true);
+    expect(r.lines.some((l) => l.startsWith(`image cache: stored entry ${key.slice(0, 12)}`))).toBe(true);
+    expect(readdirSync(imagesDir(cache))).toEqual([key]);
+    expect(r.marks).toEqual(["one", "one"]);
+    expect(r.phases).toContain("image cache: store");
+    expect(r.uuid).toBe(p.layout.disks[0]!.partitions[0]!.filesystem!.uuid);
+    coldUuid = r.uuid!;
+  });
+
+  it("warm after a %post change: a hit copies the disks, runs only the new %post, and keeps the stored UUIDs", async () => {
+    const sb = sandbox();
+    const p = await plan(sb, kickstart("two"));
+    expect(p.imageCache).toMatchObject({ status: "hit", key });
+    // The plan says what the disks will have: the entry's UUIDs, in the layout and in fstab.
+    expect(p.layout.disks[0]!.partitions[0]!.filesystem!.uuid).toBe(coldUuid);
+    expect(p.layout.fstab[0]).toContain(`UUID=${coldUuid}`);
+    const r = await build(sb, p);
+    expect(r.lines.some((l) => l.startsWith(`image cache: copied entry ${key.slice(0, 12)}`))).toBe(true);
+    expect({ dnf: r.ranDnf, mkfs: r.ranMkfs }).toEqual({ dnf: false, mkfs: false });
+    expect(r.lines.some((l) => l.startsWith("root-tree cache: restored"))).toBe(false);
+    expect(r.phases).toContain("image cache: restore");
+    expect(r.marks).toEqual(["two", "two"]);
+    expect(r.uuid).toBe(coldUuid);
+  });
+
+  it("--no-image-cache: the plan says so, and the build restores the tree instead", async () => {
+    const sb = sandbox();
+    const p = await plan(sb, kickstart("three"), false);
+    expect(p.imageCache).toEqual({ status: "off", reason: "--no-image-cache" });
+    const r = await build(sb, p);
+    expect(r.lines.some((l) => l.startsWith("root-tree cache: restored entry"))).toBe(true);
+    expect(r.ranMkfs).toBe(true);
+    expect(r.marks).toEqual(["three", "three"]);
+    expect(r.uuid).not.toBe(coldUuid);
+  });
+
+  it("an entry changed after it was stored is never used: the disks are made and stored again", async () => {
+    const sb = sandbox();
+    chmodSync(path.join(imagesDir(cache), key, "sda.raw"), 0o644);
+    const p = await plan(sb, kickstart("four"));
+    expect(p.imageCache.status).toBe("miss");
+    expect(p.imageCache.reason).toBe("the entry for this key is not usable (sda.raw was changed after it was stored): the disks are made and stored again");
+    const r = await build(sb, p);
+    expect(r.ranMkfs).toBe(true);
+    expect(r.lines.some((l) => l.startsWith(`image cache: stored entry ${key.slice(0, 12)}`))).toBe(true);
+    expect(r.marks).toEqual(["four", "four"]);
+  });
+
+  it("a store that fails (freezing the second file system) is a warning: the build finishes, the first one thawed, nothing half-written", async () => {
+    const sb = sandbox();
+    await run(["rm", "-rf", "--", imagesDir(cache)]);
+    const shim = path.join(sb.dir, "shim");
+    await mkdir(shim);
+    await writeFile(path.join(shim, "fsfreeze"), '#!/bin/sh\ncase "$1 $2" in "--freeze "*/srv) echo "fsfreeze: injected failure" >&2; exit 1;; esac\nexec /usr/sbin/fsfreeze "$@"\n', { mode: 0o755 });
+    const p = await plan(sb, kickstart("five"));
+    const saved = process.env.PATH;
+    process.env.PATH = `${shim}:${saved ?? ""}`;
+    let r;
+    try {
+      r = await build(sb, p);
+    } finally {
+      process.env.PATH = saved;
+    }
+    expect(r.warnings.find((w) => w.startsWith("the disks could not be stored in the image cache"))).toMatch(/fsfreeze/);
+    // / was frozen when freezing /srv failed; %post wrote into both afterwards, so neither stayed frozen.
+    expect(r.marks).toEqual(["five", "five"]);
+    expect(existsSync(imagesDir(cache)) ? readdirSync(imagesDir(cache)) : []).toEqual([]);
+  });
+});

@@ -1,0 +1,152 @@
+// The image cache: its key (what decides a disk up to %post, without the plan's random UUIDs), when it is off, and its
+// entries on disk (whole, changed after they were stored, half-written).
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { imageCacheOff } from "../../src/image-cache/index.js";
+import { imageKey, imageKeyInputs, kickstartBeforePost, planUuids, replaceUuids, uuidsOf } from "../../src/image-cache/key.js";
+import { copyRawArgs, IMAGE_META, listImageEntries, readImageEntry } from "../../src/image-cache/store.js";
+import { parseKickstartString } from "../../src/kickstart/parser.js";
+import { buildPlan, type BuildPlan } from "../../src/plan.js";
+
+const BASE = `bootloader --location=mbr
+rootpw --plaintext secret-pw
+part /boot --fstype=ext4 --size=256
+part / --fstype=ext4 --size=1024
+%packages
+openssh-server
+%end
+`;
+
+function plan(text: string, file = "/ks/a.ks"): BuildPlan {
+  const r = parseKickstartString(text, { name: path.basename(file), dir: path.dirname(file) });
+  if (!r.ks) throw r.error;
+  return buildPlan(r.ks, { name: "app" });
+}
+
+const keyOf = (p: BuildPlan): string => imageKey(imageKeyInputs(p, "t".repeat(64)));
+const hit = (p: BuildPlan, reason?: string): BuildPlan => ({ ...p, treeCache: { status: "hit", dir: "/c", key: "t".repeat(64), inputs: {} as never, reason: reason ?? "" } });
+
+describe("the image cache key", () => {
+  it("is the same for two plans of one kickstart, whose file system UUIDs are random", () => {
+    const [a, b] = [plan(BASE), plan(BASE)];
+    expect(planUuids(a)).not.toEqual(planUuids(b));
+    expect(keyOf(a)).toBe(keyOf(b));
+  });
+
+  it("ignores %post, %onerror and %traceback, and where the kickstart file is", () => {
+    const changed = plan(`${BASE}%post\necho changed > /etc/x\n%end\n%onerror\necho failed\n%end\n`, "/elsewhere/b.ks");
+    expect(keyOf(changed)).toBe(keyOf(plan(BASE)));
+  });
+
+  it.each([
+    ["a root password", BASE.replace("secret-pw", "other-pw")],
+    ["a partition size", BASE.replace("--size=1024", "--size=2048")],
+    ["a file system type", BASE.replace("part / --fstype=ext4", "part / --fstype=ext3")],
+    ["a %pre script", `%pre\necho hi\n%end\n${BASE}`],
+    ["the time zone", `timezone Europe/Berlin\n${BASE}`],
+    ["a service", `services --enabled=ssh\n${BASE}`],
+  ])("changes with %s", (_, text) => {
+    expect(keyOf(plan(text))).not.toBe(keyOf(plan(BASE)));
+  });
+
+  it("changes with the tree and the appliance's name", () => {
+    const p = plan(BASE);
+    expect(imageKey(imageKeyInputs(p, "u".repeat(64)))).not.toBe(keyOf(p));
+    expect(keyOf({ ...p, name: "other" })).not.toBe(keyOf(p));
+  });
+
+  it("keeps no script that runs after the snapshot, nor provenance", () => {
+    const p = plan(`${BASE}%pre\necho pre\n%end\n%post\necho post\n%end\n`);
+    const ks = kickstartBeforePost(p.ks) as { scripts: { type: string }[]; file?: string };
+    expect(ks.scripts.map((s) => s.type)).toEqual(["pre"]);
+    expect(ks.file).toBeUndefined();
+    expect(JSON.stringify(ks)).not.toMatch(/"lineno"|"\/ks\/a\.ks"/);
+  });
+});
+
+describe("UUIDs", () => {
+  it("lists each once, in the order they appear", () => {
+    expect(uuidsOf({ a: "11111111-2222-3333-4444-555555555555", b: ["UUID=11111111-2222-3333-4444-555555555555 /", "AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE"] })).toEqual([
+      "11111111-2222-3333-4444-555555555555",
+      "AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE",
+    ]);
+  });
+
+  it("a plan takes an entry's UUIDs everywhere: partitions, fstab and boot loader", () => {
+    const p = plan(BASE);
+    const theirs = planUuids(plan(BASE));
+    const layout = replaceUuids(p.layout, planUuids(p), theirs);
+    const bootloader = replaceUuids(p.bootloader, planUuids(p), theirs);
+    expect(planUuids({ layout, bootloader })).toEqual(theirs);
+    expect(layout.fstab.join("\n")).toContain(`UUID=${layout.disks[0]!.partitions[1]!.filesystem!.uuid}`);
+    expect(JSON.stringify({ layout, bootloader })).not.toContain(planUuids(p)[0]);
+    expect(p.layout.fstab).not.toEqual(layout.fstab);
+  });
+});
+
+describe("when the image cache is off", () => {
+  it.each([
+    ["no root-tree cache", plan(BASE), /the root-tree cache is off/],
+    ["a reproducible build", { ...hit(plan(BASE)), epoch: 1700000000 }, /reproducible build/],
+    ["%pre-install", hit(plan(`%pre-install\ntrue\n%end\n${BASE}`)), /%pre-install scripts write into the file systems/],
+    ["xfs", hit(plan(BASE.replace("part / --fstype=ext4", "part / --fstype=xfs"))), /xfs file systems are not cached/],
+    ["LVM", hit(plan(`bootloader --location=mbr\npart /boot --fstype=ext4 --size=256\npart pv.01 --size=2048\nvolgroup vg pv.01\nlogvol / --vgname=vg --name=root --fstype=ext4 --size=1024\n`)), /LVM/],
+  ])("%s", (_, p, why) => {
+    expect(imageCacheOff(p)).toMatch(why);
+  });
+
+  it("is on for ext4 and swap with the root-tree cache", () => {
+    expect(imageCacheOff(hit(plan(`${BASE}part swap --size=128\n`)))).toBeNull();
+  });
+});
+
+describe("image cache entries on disk", () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "ksimage-imagecache-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const key = "a".repeat(64);
+  const entryDir = path.join(dir, "images", key);
+
+  function store(): void {
+    mkdirSync(entryDir, { recursive: true });
+    writeFileSync(path.join(entryDir, "sda.raw"), Buffer.alloc(4096, 1));
+    const ctimeMs = statSync(path.join(entryDir, "sda.raw")).ctimeMs;
+    const meta = { key, treeKey: "b".repeat(64), created: "2026-12-05T05:00:00.000Z", uuids: [], disks: [{ name: "sda", file: "sda.raw", bytes: 4096, ctimeMs }], warnings: ["w"] };
+    writeFileSync(path.join(entryDir, IMAGE_META), JSON.stringify(meta));
+  }
+
+  it("a whole entry is read back", async () => {
+    store();
+    const { entry, problem } = await readImageEntry(dir, key);
+    expect(problem).toBeNull();
+    expect(entry).toMatchObject({ key, meta: { warnings: ["w"] } });
+    expect(entry!.allocatedBytes).toBeGreaterThanOrEqual(4096);
+  });
+
+  it("a disk changed after it was stored (its ctime moved) is not used", async () => {
+    store();
+    await new Promise((r) => setTimeout(r, 20));
+    chmodSync(path.join(entryDir, "sda.raw"), 0o644);
+    expect(await readImageEntry(dir, key)).toEqual({ entry: null, problem: "sda.raw was changed after it was stored" });
+  });
+
+  it("a half-written entry and a foreign meta.json are not entries", async () => {
+    store();
+    mkdirSync(path.join(dir, "images", `.new-${key}-0000`), { recursive: true });
+    const other = "c".repeat(64);
+    mkdirSync(path.join(dir, "images", other), { recursive: true });
+    writeFileSync(path.join(dir, "images", other, IMAGE_META), "{}");
+    const { entries, other: rest } = await listImageEntries(dir);
+    expect(entries.map((e) => e.key)).toEqual([key]);
+    expect(rest).toEqual([
+      { name: `.new-${key}-0000`, problem: "unfinished (a build is writing it, or was interrupted)" },
+      { name: other, problem: "its meta.json is not what ksimage writes" },
+    ]);
+  });
+
+  it("copies disks sparse, with reflinks where the file system has them", () => {
+    expect(copyRawArgs("/c/sda.raw", "/o/sda.raw.partial")).toEqual(["cp", "--sparse=always", "--reflink=auto", "--", "/c/sda.raw", "/o/sda.raw.partial"]);
+  });
+});
+
