@@ -16,7 +16,8 @@ const AFTER_SNAPSHOT = new Set(["post", "onerror", "traceback"]);
 /** Where a line came from, which file included which: not what the image is made of. */
 const PROVENANCE = new Set(["file", "lineno", "line", "includes", "warnings"]);
 
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+/** A UUID, or a FAT volume ID as the plan writes it (XXXX-XXXX, not part of a longer run of hex digits and hyphens). */
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?<![0-9a-f-])[0-9a-f]{4}-[0-9a-f]{4}(?![0-9a-f-])/gi;
 
 const stringify = configure({ deterministic: true });
 

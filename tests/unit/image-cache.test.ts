@@ -1,12 +1,14 @@
 // The image cache: its key (what decides a disk up to %post, without the plan's random UUIDs), when it is off, and its
 // entries on disk (whole, changed after they were stored, half-written).
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { imageCacheOff } from "../../src/image-cache/index.js";
 import { imageKey, imageKeyInputs, kickstartBeforePost, planUuids, replaceUuids, uuidsOf } from "../../src/image-cache/key.js";
-import { copyRawArgs, IMAGE_META, listImageEntries, readImageEntry } from "../../src/image-cache/store.js";
+import { imagesOverBudget, pruneImages } from "../../src/image-cache/prune.js";
+import { copyRawArgs, IMAGE_META, listImageEntries, readImageEntry, type ImageEntry } from "../../src/image-cache/store.js";
+import { listCache } from "../../src/cli/cache.js";
 import { parseKickstartString } from "../../src/kickstart/parser.js";
 import { buildPlan, type BuildPlan } from "../../src/plan.js";
 
@@ -32,6 +34,16 @@ describe("the image cache key", () => {
   it("is the same for two plans of one kickstart, whose file system UUIDs are random", () => {
     const [a, b] = [plan(BASE), plan(BASE)];
     expect(planUuids(a)).not.toEqual(planUuids(b));
+    expect(keyOf(a)).toBe(keyOf(b));
+  });
+
+  it("is the same for two plans with an EFI system partition, whose FAT volume IDs are random too", () => {
+    const text = BASE.replace("part /boot --fstype=ext4 --size=256", "part /boot/efi --fstype=efi --size=128\npart /boot --fstype=ext4 --size=256");
+    const [a, b] = [plan(text), plan(text)];
+    const fat = (p: BuildPlan) => p.layout.disks[0]!.partitions.find((x) => x.mountpoint === "/boot/efi")!.filesystem!.uuid;
+    expect(fat(a)).toMatch(/^[0-9A-F]{4}-[0-9A-F]{4}$/);
+    expect(fat(a)).not.toBe(fat(b));
+    expect(planUuids(a)).toContain(fat(a));
     expect(keyOf(a)).toBe(keyOf(b));
   });
 
@@ -68,9 +80,10 @@ describe("the image cache key", () => {
 
 describe("UUIDs", () => {
   it("lists each once, in the order they appear", () => {
-    expect(uuidsOf({ a: "11111111-2222-3333-4444-555555555555", b: ["UUID=11111111-2222-3333-4444-555555555555 /", "AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE"] })).toEqual([
+    expect(uuidsOf({ a: "11111111-2222-3333-4444-555555555555", b: ["UUID=11111111-2222-3333-4444-555555555555 /", "AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE", "UUID=0A1B-2C3D /boot/efi"] })).toEqual([
       "11111111-2222-3333-4444-555555555555",
       "AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE",
+      "0A1B-2C3D",
     ]);
   });
 
@@ -150,3 +163,42 @@ describe("image cache entries on disk", () => {
   });
 });
 
+
+describe("pruning images", () => {
+  const image = (key: string, mib: number, usedMs: number): ImageEntry =>
+    ({ key, dir: `/c/images/${key}`, allocatedBytes: mib * 2 ** 20, lastUsed: new Date(usedMs), meta: {} as ImageEntry["meta"] }) as ImageEntry;
+
+  it("drops the least recently used images beyond the budget", () => {
+    const [a, b, c] = [image("a", 500, 3000), image("b", 500, 1000), image("c", 500, 2000)];
+    expect(imagesOverBudget([a!, b!, c!], 1000 * 2 ** 20).map((e) => e.key)).toEqual(["b"]);
+    expect(imagesOverBudget([a!, b!, c!], 0).map((e) => e.key)).toEqual(["a", "c", "b"]);
+  });
+
+  it("removes stale partial writes and, with a budget, whole entries; cache list shows what is there", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "ksimage-imageprune-"));
+    try {
+      const key = "d".repeat(64);
+      const entry = path.join(dir, "images", key);
+      mkdirSync(entry, { recursive: true });
+      writeFileSync(path.join(entry, "sda.raw"), Buffer.alloc(8192, 1));
+      const ctimeMs = statSync(path.join(entry, "sda.raw")).ctimeMs;
+      writeFileSync(path.join(entry, IMAGE_META), JSON.stringify({ key, treeKey: "e".repeat(64), created: "2026-12-05T05:00:00.000Z", uuids: [], disks: [{ name: "sda", file: "sda.raw", bytes: 8192, ctimeMs }], warnings: [] }));
+      const [stale, fresh] = [path.join(dir, "images", ".new-stale"), path.join(dir, "images", ".new-fresh")];
+      mkdirSync(stale);
+      mkdirSync(fresh);
+      utimesSync(stale, new Date(0), new Date(0));
+      let text = "";
+      await listCache(dir, (t) => (text += t), false);
+      expect(text).toMatch(new RegExp(`^images \\(disks before %post\\):\n${"d".repeat(12)} +0 MiB  tree ${"e".repeat(12)}, disks sda; stored 2026-12-05T05:00:00Z`, "m"));
+      expect(text).toContain("(not an entry) images/.new-stale: unfinished");
+      const kept = await pruneImages(dir, null);
+      expect(kept.removed.map((r) => r.name)).toEqual([".new-stale"]);
+      expect([existsSync(fresh), existsSync(entry)]).toEqual([true, true]);
+      const dropped = await pruneImages(dir, 0);
+      expect(dropped.removed.map((r) => r.name)).toEqual([key]);
+      expect(existsSync(entry)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
