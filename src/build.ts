@@ -116,6 +116,9 @@ interface BuildContext {
 
 type Step = [title: string, run: (ctx: BuildContext) => Promise<void>];
 
+/** The steps the image cache replaces (their progress line says so on a hit); the install returns early by itself. */
+const FROM_IMAGE = new WeakSet<Step[1]>([installTree]);
+
 /** The step titles in order (the fault-injection tests iterate over them). */
 export const STEP_TITLES = (): string[] => STEPS.map(([title]) => title);
 
@@ -192,7 +195,7 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
     for (const [i, [title, step]] of STEPS.entries()) {
       if (ctx.cancelled) throw new KsimageError("the build was interrupted");
       const elapsed = ((Date.now() - started) / 1000).toFixed(1);
-      opts.log?.(`[${i + 1}/${STEPS.length}] ${title} (${elapsed} s)`);
+      opts.log?.(`[${i + 1}/${STEPS.length}] ${title} (${elapsed} s)${ctx.fromImage && FROM_IMAGE.has(step) ? ": in the disks from the image cache" : ""}`);
       getLogger().info({ step: title }, `step ${i + 1}/${STEPS.length}: ${title}`);
       const t0 = Date.now();
       ctx.step = title;
@@ -235,13 +238,15 @@ export async function buildAppliance(plan: BuildPlan, opts: BuildOptions = {}): 
 }
 
 // A step the image cache replaces: skipped when the disks were copied from it; what it warns about is kept for the entry.
-function unlessFromImage(step: (ctx: BuildContext) => Promise<void>): (ctx: BuildContext) => Promise<void> {
-  return async (ctx) => {
+function unlessFromImage(step: Step[1]): Step[1] {
+  const wrapped: Step[1] = async (ctx) => {
     if (ctx.fromImage) return;
     const before = ctx.warnings.length;
     await step(ctx);
     ctx.imageWarnings.push(...ctx.warnings.slice(before));
   };
+  FROM_IMAGE.add(wrapped);
+  return wrapped;
 }
 
 async function createDisks(ctx: BuildContext): Promise<void> {
