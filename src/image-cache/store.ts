@@ -93,12 +93,12 @@ export interface SnapshotInfo {
   warnings: string[];
   /** Each disk's raw file being written. */
   disks: { name: string; path: string }[];
-  /** The mounted file systems, frozen while their disks are copied (so the copies are clean, with nothing to replay). */
+  /** The mounted file systems, synced before their disks are copied. */
   mountpoints: string[];
 }
 
 
-// Copy the disks of a running build into the entry of info.key, each mounted file system frozen meanwhile.
+// Copy the disks of a running build into the entry of info.key, each mounted file system synced first.
 export async function storeImageEntry(cacheDir: string, info: SnapshotInfo, teardown: Teardown): Promise<ImageEntry | null> {
   const tmp = path.join(imagesDir(cacheDir), `${IMAGE_PARTIAL_PREFIX}${info.key}-${randomBytes(4).toString("hex")}`);
   const handle = teardown.defer(`remove the unfinished image cache entry ${tmp}`, () => rm(tmp, { recursive: true, force: true }));
@@ -106,7 +106,7 @@ export async function storeImageEntry(cacheDir: string, info: SnapshotInfo, tear
     if (!isDryRun()) await mkdir(tmp, { recursive: true, mode: 0o700 });
     // What was deleted during the install is discarded first, so the copies hold only what the file systems use.
     for (const m of info.mountpoints) await run(["fstrim", m], { reason: "discard free blocks before the disks are copied into the image cache", allowExitCodes: [1, 32] });
-    const disks = await copyFrozen(info, tmp, teardown);
+    const disks = await copySynced(info, tmp);
     if (isDryRun()) return null;
     const meta: ImageMeta = { key: info.key, treeKey: info.treeKey, created: new Date().toISOString(), uuids: info.uuids, disks, warnings: info.warnings };
     await writeFile(path.join(tmp, IMAGE_META), JSON.stringify(meta, null, 2) + "\n", { mode: 0o600 });
@@ -125,27 +125,20 @@ export async function storeImageEntry(cacheDir: string, info: SnapshotInfo, tear
   }
 }
 
-// Freeze every mount point, copy every disk into DIR, thaw (also on failure or a signal); the disks' records for meta.json.
-async function copyFrozen(info: SnapshotInfo, dir: string, teardown: Teardown): Promise<ImageMeta["disks"]> {
-  const thaw = (m: string) => run(["fsfreeze", "--unfreeze", m], { reason: "thaw the file system after the copy", allowExitCodes: [1, 32] }).then(() => undefined);
-  // The thaws are registered before the freezes: an undo that finds a file system not frozen does nothing.
-  const thaws = info.mountpoints.map((m) => teardown.defer(`thaw ${m}`, () => thaw(m)));
+// Sync every mount point, then copy every disk into DIR; the disks' records for meta.json. Nothing writes to the file
+// systems between the steps, so a copy is what a crash right after the sync would leave: its journal holds what the
+// sync committed, and the next build's mount replays it. (fsfreeze would give a copy with nothing to replay, but a
+// build killed while a file system is frozen leaves it frozen after the unmount, and its loop device busy for good.)
+async function copySynced(info: SnapshotInfo, dir: string): Promise<ImageMeta["disks"]> {
+  for (const m of info.mountpoints) await run(["sync", "--file-system", m], { reason: "write what the file system holds in memory to its disk before the copy", phase: "image cache: store" });
   const disks: ImageMeta["disks"] = [];
-  try {
-    for (const m of info.mountpoints) await run(["fsfreeze", "--freeze", m], { reason: "freeze the file system so its disk is copied clean", phase: "image cache: store" });
-    for (const d of info.disks) {
-      const file = `${d.name}.raw`;
-      await run(copyRawArgs(d.path, path.join(dir, file)), { reason: `copy disk ${d.name} into the image cache`, phase: "image cache: store" });
-      if (isDryRun()) continue;
-      await chmod(path.join(dir, file), 0o600);
-      const s = await stat(path.join(dir, file));
-      disks.push({ name: d.name, file, bytes: s.size, ctimeMs: s.ctimeMs });
-    }
-  } finally {
-    for (const [i, m] of [...info.mountpoints.entries()].reverse()) {
-      await thaw(m);
-      thaws[i]?.release();
-    }
+  for (const d of info.disks) {
+    const file = `${d.name}.raw`;
+    await run(copyRawArgs(d.path, path.join(dir, file)), { reason: `copy disk ${d.name} into the image cache`, phase: "image cache: store" });
+    if (isDryRun()) continue;
+    await chmod(path.join(dir, file), 0o600);
+    const s = await stat(path.join(dir, file));
+    disks.push({ name: d.name, file, bytes: s.size, ctimeMs: s.ctimeMs });
   }
   return disks;
 }
