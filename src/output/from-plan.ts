@@ -14,6 +14,8 @@ export interface BuiltState {
   files: Teardown;
   /** Removals of the published files, released once the whole build is finished. */
   published: DeferHandle[];
+  /** The build's work directory (qemu-img's probe file goes there). */
+  workdir: string;
 }
 
 // Convert the published raw disks into the requested formats, descriptors and SHA256SUMS (or the live ISO's).
@@ -46,6 +48,6 @@ export async function writePlanOutputs(plan: BuildPlan, built: BuiltState): Prom
       include: o.include,
       ...(plan.epoch !== null ? { epoch: plan.epoch } : {}),
     },
-    { teardown: built.files, pending: built.published, removeInputs: !plainRaw, ...(plan.epoch !== null ? reproducibleDocumentIds(plan.epoch, plan.name, built.manifest) : {}) },
+    { teardown: built.files, pending: built.published, removeInputs: !plainRaw, probeDir: built.workdir, ...(plan.epoch !== null ? reproducibleDocumentIds(plan.epoch, plan.name, built.manifest) : {}) },
   );
 }
