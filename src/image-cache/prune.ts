@@ -2,7 +2,7 @@
 // recently used images.
 import { rm, stat } from "node:fs/promises";
 import path from "node:path";
-import { PARTIAL_GRACE_MS } from "../installer/tree-cache/prune.js";
+import { entriesOverBudget, PARTIAL_GRACE_MS } from "../installer/tree-cache/prune.js";
 import { imagesDir, listImageEntries, removeImageEntry, type ImageEntry } from "./store.js";
 
 /** What pruning the images removed and kept. */
@@ -12,18 +12,9 @@ export interface ImagePruneReport {
   keptBytes: number;
 }
 
-// Which images to drop so the rest fit in MAXBYTES: the least recently used first. Pure.
+// Which images to drop so the rest fit in MAXBYTES: the least recently used first (the tree cache's rule, by blocks on disk).
 export function imagesOverBudget(entries: readonly ImageEntry[], maxBytes: number): ImageEntry[] {
-  let total = 0;
-  return [...entries]
-    .sort((a, b) => b.lastUsed.getTime() - a.lastUsed.getTime())
-    .filter((e) => {
-      if (total + e.allocatedBytes <= maxBytes) {
-        total += e.allocatedBytes;
-        return false;
-      }
-      return true;
-    });
+  return entriesOverBudget(entries, maxBytes, (e) => e.allocatedBytes);
 }
 
 // Prune the images of CACHEDIR to MAXBYTES (null: only damaged entries and stale partial writes go).

@@ -13,13 +13,13 @@ export interface PruneReport {
   keptBytes: number;
 }
 
-// Which entries to drop so the rest fit in MAXBYTES: the least recently used first. Pure.
-export function entriesOverBudget(entries: readonly TreeEntry[], maxBytes: number): TreeEntry[] {
+// Which entries to drop so the rest fit in MAXBYTES: the least recently used first (BYTES: an entry's size). Pure.
+export function entriesOverBudget<T extends { lastUsed: Date }>(entries: readonly T[], maxBytes: number, bytes: (e: T) => number): T[] {
   const newestFirst = [...entries].sort((a, b) => b.lastUsed.getTime() - a.lastUsed.getTime());
-  const drop: TreeEntry[] = [];
+  const drop: T[] = [];
   let total = 0;
   for (const e of newestFirst) {
-    if (total + e.meta.bytes <= maxBytes) total += e.meta.bytes;
+    if (total + bytes(e) <= maxBytes) total += bytes(e);
     else drop.push(e);
   }
   return drop;
@@ -38,7 +38,7 @@ export async function pruneCache(cacheDir: string, maxBytes: number | null, now:
     await rm(dir, { recursive: true, force: true });
     removed.push({ name: o.name, bytes: 0, why: o.problem });
   }
-  const drop = maxBytes === null ? [] : entriesOverBudget(entries, maxBytes);
+  const drop = maxBytes === null ? [] : entriesOverBudget(entries, maxBytes, (e) => e.meta.bytes);
   for (const e of drop) {
     await removeEntry(e.dir);
     removed.push({ name: e.key, bytes: e.meta.bytes, why: `least recently used (${e.lastUsed.toISOString()})` });

@@ -179,6 +179,6 @@ describe("entries on disk", () => {
     expect(report.removed.map((r) => r.name).sort()).toEqual([`.new-${"d".repeat(64)}-2`, key]);
     expect((await listEntries(cache)).other.map((o) => o.name)).toEqual([`.new-${"c".repeat(64)}-1`]);
     const e = (k: string, bytes: number, used: number): TreeEntry => ({ key: k, dir: k, meta: { bytes } as TreeEntry["meta"], lastUsed: new Date(used) });
-    expect(entriesOverBudget([e("old", 100, 1), e("new", 100, 3), e("mid", 100, 2)], 250).map((x) => x.key)).toEqual(["old"]);
+    expect(entriesOverBudget([e("old", 100, 1), e("new", 100, 3), e("mid", 100, 2)], 250, (x) => x.meta.bytes).map((x) => x.key)).toEqual(["old"]);
   });
 });
