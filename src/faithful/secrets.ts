@@ -36,20 +36,31 @@ export function secretsOf(ks: Kickstart): string[] {
   return [...out];
 }
 
-function scrub(value: unknown, key: string | undefined): unknown {
+function scrub(value: unknown, key: string | undefined, replace: (secret: string) => string): unknown {
   if (typeof value === "string") {
-    if (key !== undefined && SECRET_KEYS.has(key)) return value === "" ? value : REDACTED;
+    if (key !== undefined && SECRET_KEYS.has(key)) return value === "" ? value : replace(value);
     const inUrl = urlPassword(value);
-    if (inUrl !== undefined) return value.replace(`:${inUrl}@`, `:${REDACTED}@`);
-    if (ONE_TIME.test(value)) return `--one-time-password=${REDACTED}`;
+    if (inUrl !== undefined) return value.replace(`:${inUrl}@`, `:${replace(inUrl)}@`);
+    if (ONE_TIME.test(value)) return `--one-time-password=${replace(ONE_TIME.exec(value)![1]!)}`;
     return value;
   }
-  if (Array.isArray(value)) return value.map((v) => scrub(v, key));
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, k)]));
+  if (Array.isArray(value)) return value.map((v) => scrub(v, key, replace));
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, k, replace)]));
   return value;
 }
 
 /** A copy of the kickstart with every secret replaced by *** (what `plan --json` prints). */
 export function redactKickstart(ks: Kickstart): Kickstart {
-  return scrub(ks, undefined) as Kickstart;
+  return scrub(ks, undefined, () => REDACTED) as Kickstart;
+}
+
+/** A copy of VALUE (a kickstart, or part of one) with each non-empty secret replaced by REPLACE(secret). */
+export function replaceSecrets<T>(value: T, replace: (secret: string) => string): T {
+  return scrub(value, undefined, replace) as T;
+}
+
+/** URL with its password, if any, replaced by *** (`http://user:***@host/`). */
+export function withoutUrlPassword(url: string): string {
+  const inUrl = urlPassword(url);
+  return inUrl === undefined ? url : url.replace(`:${inUrl}@`, `:${REDACTED}@`);
 }

@@ -3,6 +3,7 @@
 import type { BuildPlan } from "../plan.js";
 import { shortKey } from "../installer/tree-cache/index.js";
 import { imageKey, imageKeyInputs, planUuids, replaceUuids } from "./key.js";
+import { cacheSalt } from "./salt.js";
 import { listImageEntries, readImageEntry, type ImageEntry } from "./store.js";
 
 export { storeImageEntry, restoreImageDisk, readImageEntry, listImageEntries, removeImageEntry, imagesDir, type ImageEntry } from "./store.js";
@@ -36,8 +37,8 @@ export function describeImage(entry: ImageEntry): string {
 export async function planImageCache(plan: BuildPlan, enabled: boolean): Promise<BuildPlan> {
   const off = enabled ? imageCacheOff(plan) : "--no-image-cache";
   if (off !== null || plan.treeCache.status === "off") return { ...plan, imageCache: { status: "off", reason: off ?? "the root-tree cache is off" } };
-  const key = imageKey(imageKeyInputs(plan, plan.treeCache.key));
   const dir = plan.treeCache.dir;
+  const key = imageKey(imageKeyInputs(plan, plan.treeCache.key, await cacheSalt(dir)));
   const { entry, problem } = await readImageEntry(dir, key);
   const uuids = planUuids(plan);
   if (entry !== null && entry.meta.uuids.length === uuids.length) {

@@ -3,12 +3,14 @@ import { createHash } from "node:crypto";
 import { configure } from "safe-stable-stringify";
 import type { Kickstart } from "../kickstart/model.js";
 import type { BuildPlan } from "../plan.js";
+import { replaceSecrets } from "../faithful/secrets.js";
+import { keyedSecret } from "./salt.js";
 
 /**
  * The version of the recipe that turns a tree into a configured disk (fstab, configuration, boot loader, identity
  * removal). Bump it whenever ksimage changes what those steps write: every older entry then misses.
  */
-export const IMAGE_RECIPE = 1;
+export const IMAGE_RECIPE = 2;
 
 /** Script sections that run after the snapshot: a change to them still hits the same entry. */
 const AFTER_SNAPSHOT = new Set(["post", "onerror", "traceback"]);
@@ -29,7 +31,7 @@ export interface ImageKeyInputs {
   /** The layout and the boot loader plan without provenance, each UUID replaced by its placeholder ("uuid:0", ...). */
   layout: unknown;
   bootloader: unknown;
-  /** The kickstart without provenance and without the scripts that run after the snapshot. */
+  /** The kickstart without provenance and without the scripts that run after the snapshot; each secret as its HMAC under the cache's salt. */
   ks: unknown;
 }
 
@@ -60,8 +62,8 @@ export function planUuids(plan: Pick<BuildPlan, "layout" | "bootloader">): strin
   return uuidsOf({ layout: plan.layout, bootloader: plan.bootloader });
 }
 
-// The key inputs of PLAN, whose tree has the root-tree cache key TREEKEY.
-export function imageKeyInputs(plan: Pick<BuildPlan, "name" | "layout" | "bootloader" | "ks">, treeKey: string): ImageKeyInputs {
+// The key inputs of PLAN, whose tree has the root-tree cache key TREEKEY, in the cache whose secret salt is SALT.
+export function imageKeyInputs(plan: Pick<BuildPlan, "name" | "layout" | "bootloader" | "ks">, treeKey: string, salt: string): ImageKeyInputs {
   const uuids = planUuids(plan);
   const placeholders = uuids.map((_, i) => `uuid:${i}`);
   return {
@@ -70,7 +72,7 @@ export function imageKeyInputs(plan: Pick<BuildPlan, "name" | "layout" | "bootlo
     name: plan.name,
     layout: withoutProvenance(replaceUuids(plan.layout, uuids, placeholders)),
     bootloader: withoutProvenance(replaceUuids(plan.bootloader, uuids, placeholders)),
-    ks: kickstartBeforePost(plan.ks),
+    ks: replaceSecrets(kickstartBeforePost(plan.ks), (secret) => keyedSecret(salt, secret)),
   };
 }
 

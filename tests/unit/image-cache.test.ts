@@ -1,6 +1,6 @@
 // The image cache: its key (what decides a disk up to %post, without the plan's random UUIDs), when it is off, and its
 // entries on disk (whole, changed after they were stored, half-written).
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -8,6 +8,7 @@ import { imageCacheOff } from "../../src/image-cache/index.js";
 import { imageKey, imageKeyInputs, kickstartBeforePost, planUuids, replaceUuids, uuidsOf } from "../../src/image-cache/key.js";
 import { imagesOverBudget, pruneImages } from "../../src/image-cache/prune.js";
 import { copyRawArgs, IMAGE_META, listImageEntries, readImageEntry, type ImageEntry } from "../../src/image-cache/store.js";
+import { cacheSalt, keyedSecret, SALT_FILE } from "../../src/image-cache/salt.js";
 import { listCache } from "../../src/cli/cache.js";
 import { parseKickstartString } from "../../src/kickstart/parser.js";
 import { buildPlan, type BuildPlan } from "../../src/plan.js";
@@ -27,7 +28,8 @@ function plan(text: string, file = "/ks/a.ks"): BuildPlan {
   return buildPlan(r.ks, { name: "app" });
 }
 
-const keyOf = (p: BuildPlan): string => imageKey(imageKeyInputs(p, "t".repeat(64)));
+const SALT = "5".repeat(64);
+const keyOf = (p: BuildPlan, salt = SALT): string => imageKey(imageKeyInputs(p, "t".repeat(64), salt));
 const hit = (p: BuildPlan, reason?: string): BuildPlan => ({ ...p, treeCache: { status: "hit", dir: "/c", key: "t".repeat(64), inputs: {} as never, reason: reason ?? "" } });
 
 describe("the image cache key", () => {
@@ -65,8 +67,17 @@ describe("the image cache key", () => {
 
   it("changes with the tree and the appliance's name", () => {
     const p = plan(BASE);
-    expect(imageKey(imageKeyInputs(p, "u".repeat(64)))).not.toBe(keyOf(p));
+    expect(imageKey(imageKeyInputs(p, "u".repeat(64), SALT))).not.toBe(keyOf(p));
     expect(keyOf({ ...p, name: "other" })).not.toBe(keyOf(p));
+  });
+
+  it("holds no secret, only its HMAC under the cache's salt: another salt, another key", () => {
+    const text = `${BASE}user --name=ann --password=ann-pw-123 --plaintext\nbootloader --location=mbr --password=grub-pw-456\n`;
+    const inputs = JSON.stringify(imageKeyInputs(plan(text), "t".repeat(64), SALT));
+    for (const secret of ["secret-pw", "ann-pw-123", "grub-pw-456"]) expect(inputs).not.toContain(secret);
+    expect(inputs).toMatch(/hmac:[0-9a-f]{64}/);
+    expect(keyOf(plan(text), "6".repeat(64))).not.toBe(keyOf(plan(text)));
+    expect(keyOf(plan(text.replace("ann-pw-123", "ann-pw-124")))).not.toBe(keyOf(plan(text)));
   });
 
   it("keeps no script that runs after the snapshot, nor provenance", () => {
@@ -200,5 +211,40 @@ describe("pruning images", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the cache's secret salt", () => {
+  it("is made once, owner-only, and read back by every later build, also when two make it at once", async () => {
+    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), "ksimage-salt-")), "cache");
+    try {
+      const both = await Promise.all([cacheSalt(dir), cacheSalt(dir)]);
+      expect(both[0]).toMatch(/^[0-9a-f]{64}$/);
+      expect(both[1]).toBe(both[0]);
+      expect(await cacheSalt(dir)).toBe(both[0]);
+      expect(statSync(path.join(dir, SALT_FILE)).mode & 0o777).toBe(0o600);
+      expect(statSync(dir).mode & 0o777).toBe(0o700);
+      expect(readdirSync(dir)).toEqual([SALT_FILE]);
+    } finally {
+      rmSync(path.dirname(dir), { recursive: true, force: true });
+    }
+  });
+
+  it("is one of this run only where the cache cannot hold one: its keys then match no entry", async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), "ksimage-salt-")), "not-a-dir");
+    try {
+      writeFileSync(file, "");
+      const [a, b] = [await cacheSalt(file), await cacheSalt(file)];
+      expect(a).toMatch(/^[0-9a-f]{64}$/);
+      expect(a).not.toBe(b);
+    } finally {
+      rmSync(path.dirname(file), { recursive: true, force: true });
+    }
+  });
+
+  it("keys a secret by HMAC: the same under one salt, another under another, never the secret itself", () => {
+    expect(keyedSecret(SALT, "pw")).toBe(keyedSecret(SALT, "pw"));
+    expect(keyedSecret(SALT, "pw")).not.toBe(keyedSecret("6".repeat(64), "pw"));
+    expect(keyedSecret(SALT, "pw")).not.toContain("pw");
   });
 });

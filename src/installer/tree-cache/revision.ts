@@ -5,6 +5,7 @@ import { expandDnfVars } from "../source.js";
 import { sourceLine } from "../apt.js";
 import type { PackageSource, RpmRepo } from "../types.js";
 import type { SourceRevision } from "./key.js";
+import { urlPassword, withoutUrlPassword } from "../../faithful/secrets.js";
 
 /** The revisions, or why this source cannot be cached (its changes could not be seen). */
 export type RevisionResult = { ok: true; sources: SourceRevision[] } | { ok: false; reason: string };
@@ -18,7 +19,10 @@ async function firstRevision(urls: readonly string[]): Promise<{ revision: strin
     try {
       return { revision: sha256(await readUrl(url)) };
     } catch (e) {
-      error = `${url}: ${e instanceof Error ? e.message : String(e)}`;
+      // A repository's password (http://user:PASSWORD@host/) is not part of the reason, nor of the key: it changes no package.
+      const password = urlPassword(url);
+      const message = e instanceof Error ? e.message : String(e);
+      error = `${withoutUrlPassword(url)}: ${password === undefined ? message : message.split(password).join("***")}`;
     }
   }
   return { error };
@@ -48,8 +52,8 @@ export async function metadataRevisions(source: PackageSource): Promise<Revision
   if (source.backend === "apt") {
     for (const entry of source.entries) {
       const r = await firstRevision(aptMarkers(entry.uri, entry.suite));
-      if ("error" in r) return { ok: false, reason: `the metadata revision of ${sourceLine(entry)} could not be read (${r.error})` };
-      sources.push({ source: sourceLine(entry), revision: r.revision });
+      if ("error" in r) return { ok: false, reason: `the metadata revision of ${sourceLine({ ...entry, uri: withoutUrlPassword(entry.uri) })} could not be read (${r.error})` };
+      sources.push({ source: sourceLine({ ...entry, uri: withoutUrlPassword(entry.uri) }), revision: r.revision });
     }
     return { ok: true, sources };
   }
@@ -61,7 +65,7 @@ export async function metadataRevisions(source: PackageSource): Promise<Revision
     if (url === null) return { ok: false, reason: `repository ${repo.id} has no baseurl or metalink whose metadata revision can be read` };
     const r = await firstRevision([url]);
     if ("error" in r) return { ok: false, reason: `the metadata revision of repository ${repo.id} could not be read (${r.error})` };
-    sources.push({ source: rpmSourceName(repo, url), revision: r.revision });
+    sources.push({ source: rpmSourceName(repo, withoutUrlPassword(url)), revision: r.revision });
   }
   return { ok: true, sources };
 }

@@ -107,6 +107,25 @@ describe("metadataRevisions", () => {
     }
   });
 
+  it("a mirror's password (http://user:PASSWORD@host/) is in neither the key nor the reason: it changes no package", async () => {
+    const server = createServer((req, res) => {
+      if (req.url === "/deb/dists/bookworm/InRelease") res.writeHead(200).end("Date: Tue, 13 May 2025\n");
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const at = (pw: string) => `http://ann:${pw}@127.0.0.1:${(server.address() as AddressInfo).port}/deb`;
+    try {
+      const [a, b] = await Promise.all(["repo-pw-789", "repo-pw-790"].map((pw) => metadataRevisions(apt({ entries: [{ uri: at(pw), suite: "bookworm", components: ["main"] }] }))));
+      expect(a!.ok && a!.sources[0]!.source).toBe(`deb ${at("***")} bookworm main`);
+      expect(a!.ok && b!.ok && treeKey(treeKeyInputs(apt(), a!.sources, "ext4")) === treeKey(treeKeyInputs(apt(), b!.sources, "ext4"))).toBe(true);
+      const missing = await metadataRevisions(apt({ entries: [{ uri: at("repo-pw-789"), suite: "trixie", components: ["main"] }] }));
+      expect(!missing.ok && missing.reason).toMatch(/could not be read/);
+      expect(JSON.stringify(missing)).not.toContain("repo-pw-789");
+    } finally {
+      server.close();
+    }
+  });
+
   it.each([
     ["an unreadable mirror", apt({ entries: [{ uri: `file://${dir}/none`, suite: "bookworm", components: ["main"] }] }), /could not be read/],
     ["the host's .repo files", dnf({ hostReposdir: "/etc/yum.repos.d" }), /ksimage cannot tell when their metadata changes/],
