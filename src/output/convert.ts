@@ -11,8 +11,16 @@ export interface JobResult {
   seconds: number;
 }
 
+/** Another way to write a job's output, and what follows its publication (the image cache's stored qcow2). */
+export interface JobHooks {
+  /** Write job.partial without qemu-img convert; false when it did not (nothing is left at job.partial then). */
+  instead?(job: DiskJob): Promise<boolean>;
+  /** Called once job.output is published; never throws. */
+  after?(job: DiskJob): Promise<void>;
+}
+
 // Convert one disk into one format. Its files are registered for removal before anything is written.
-export async function runDiskJob(job: DiskJob, teardown: Teardown): Promise<JobResult> {
+export async function runDiskJob(job: DiskJob, teardown: Teardown, hooks: JobHooks = {}): Promise<JobResult> {
   if (job.inPlace) return { job, seconds: 0 };
   teardown.defer(`remove ${path.basename(job.output)}`, async () => {
     await rm(job.partial, { force: true });
@@ -20,9 +28,10 @@ export async function runDiskJob(job: DiskJob, teardown: Teardown): Promise<JobR
   });
   const started = performance.now();
   const what = job.codec === null ? job.format : `${job.format} (${job.codec})`;
-  await run(job.argv, { reason: `convert disk ${job.disk} to ${what}` });
+  if (!((await hooks.instead?.(job)) ?? false)) await run(job.argv, { reason: `convert disk ${job.disk} to ${what}` });
   if (job.checkFormat !== null) await checkImage(job.partial, job.checkFormat);
   await publishFile(job.partial, job.output);
+  await hooks.after?.(job);
   const seconds = (performance.now() - started) / 1000;
   getLogger().info({ disk: job.disk, format: job.format, codec: job.codec, output: job.output, seconds }, `wrote ${path.basename(job.output)} in ${seconds.toFixed(1)} s`);
   return { job, seconds };
@@ -30,11 +39,11 @@ export async function runDiskJob(job: DiskJob, teardown: Teardown): Promise<JobR
 
 // Run every queue at once and each queue in order; wait for all before reporting the first failure,
 // so that no conversion is still writing when the caller removes the files.
-export async function runQueues(queues: readonly DiskJob[][], teardown: Teardown): Promise<JobResult[]> {
+export async function runQueues(queues: readonly DiskJob[][], teardown: Teardown, hooks: JobHooks = {}): Promise<JobResult[]> {
   const settled = await Promise.allSettled(
     queues.map(async (queue) => {
       const done: JobResult[] = [];
-      for (const job of queue) done.push(await runDiskJob(job, teardown));
+      for (const job of queue) done.push(await runDiskJob(job, teardown, hooks));
       return done;
     }),
   );

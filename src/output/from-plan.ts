@@ -3,6 +3,7 @@ import { writeLiveOutputs } from "../live/outputs.js";
 import type { IsoResult } from "../live/make-iso.js";
 import type { BuildPlan } from "../plan.js";
 import { reproducibleDocumentIds } from "../repro/descriptors.js";
+import { imageCacheJobHooks } from "../image-cache/outputs.js";
 import type { DeferHandle, Teardown } from "../run/index.js";
 import { writeOutputs, type OutputReport, type PackageManifest } from "./index.js";
 
@@ -48,6 +49,12 @@ export async function writePlanOutputs(plan: BuildPlan, built: BuiltState): Prom
       include: o.include,
       ...(plan.epoch !== null ? { epoch: plan.epoch } : {}),
     },
-    { teardown: built.files, pending: built.published, removeInputs: !plainRaw, probeDir: built.workdir, ...(plan.epoch !== null ? reproducibleDocumentIds(plan.epoch, plan.name, built.manifest) : {}) },
+    {
+      teardown: built.files,
+      pending: built.published,
+      removeInputs: !plainRaw,
+      probeDir: built.workdir,
+      jobHooks: imageCacheJobHooks(plan, built.workdir),
+      ...(plan.epoch !== null ? reproducibleDocumentIds(plan.epoch, plan.name, built.manifest) : {}) },
   );
 }

@@ -5,7 +5,7 @@ import path from "node:path";
 import { KsimageError } from "../errors.js";
 import { getLogger, isDryRun, Teardown, type DeferHandle, type TeardownReport } from "../run/index.js";
 import { writeSha256Sums } from "./checksums.js";
-import { runQueues, type JobResult } from "./convert.js";
+import { runQueues, type JobHooks, type JobResult } from "./convert.js";
 import { writeDescriptors, type DescriptorOptions } from "./descriptors.js";
 import { assembleOva } from "./ova.js";
 import { copyIncludes, packAppliance } from "./package.js";
@@ -18,6 +18,8 @@ export { FORMAT_NAMES, PACKAGE_KINDS } from "./types.js";
 export { collectPackages } from "./manifest.js";
 export { outputFormats } from "./formats.js";
 export { outputTools } from "./tools.js";
+export type { JobHooks } from "./convert.js";
+export type { DiskJob } from "./plan.js";
 export { planOutputs } from "./plan.js";
 
 export interface WriteOutputsOptions extends DescriptorOptions {
@@ -33,6 +35,8 @@ export interface WriteOutputsOptions extends DescriptorOptions {
    * a SIGKILL during the probe left it there looking like an output (the faults layer saw it once).
    */
   probeDir?: string;
+  /** Another way to write some conversions, and what follows them (the image cache's qcow2). */
+  jobHooks?: JobHooks;
 }
 
 // Write every output of INPUT into <outdir>/<name>/; on failure nothing written by this call is left behind.
@@ -69,7 +73,7 @@ async function writeAll(input: OutputInput, plan: OutputPlan, local: Teardown, o
     local.defer(`remove ${path.basename(staging)}`, () => rm(staging, { recursive: true, force: true }));
     if (!isDryRun()) await mkdir(staging, { recursive: true });
   }
-  const jobs = await runQueues(plan.queues, local);
+  const jobs = await runQueues(plan.queues, local, opts.jobHooks);
   let ovaSeconds = 0;
   if (plan.ova !== null) {
     const ova = plan.ova;
@@ -79,6 +83,10 @@ async function writeAll(input: OutputInput, plan: OutputPlan, local: Teardown, o
     if (!isDryRun()) await rm(ova.staging, { recursive: true, force: true });
     ovaSeconds = (performance.now() - started) / 1000;
   }
+  // The raw inputs are not read again: their removal (freeing GiBs of page cache takes most of a second here) runs
+  // while the descriptors and checksums are written.
+  const removal = opts.removeInputs ? removeInputs(input, plan) : Promise.resolve();
+  removal.catch(() => undefined);
   const hashes = await writeDescriptors(input, plan, local, opts);
   const written = outputNames(plan);
   const included = await copyIncludes(input.include ?? [], dir, new Set([...written, "SHA256SUMS"]), local);
@@ -90,7 +98,7 @@ async function writeAll(input: OutputInput, plan: OutputPlan, local: Teardown, o
     await packAppliance(plan.archive.kind, plan.archive.path, dir, entries, local, input.epoch);
     files.push({ ...(await sizes(plan.archive.path)), path: plan.archive.path, kind: "archive", seconds: 0 });
   }
-  if (opts.removeInputs) await removeInputs(input, plan);
+  await removal;
   return { applianceDir: dir, files, archive: plan.archive?.path ?? null };
 }
 

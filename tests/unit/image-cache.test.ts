@@ -9,6 +9,8 @@ import { imageKey, imageKeyInputs, kickstartBeforePost, planUuids, replaceUuids,
 import { imagesOverBudget, pruneImages } from "../../src/image-cache/prune.js";
 import { copyRawArgs, IMAGE_META, listImageEntries, readImageEntry, type ImageEntry } from "../../src/image-cache/store.js";
 import { cacheSalt, keyedSecret, SALT_FILE } from "../../src/image-cache/salt.js";
+import { clusterRuns, differingClusters } from "../../src/image-cache/changed.js";
+import { conversionRecipe, patchCommands, unionRuns } from "../../src/image-cache/qcow2-base.js";
 import { listCache } from "../../src/cli/cache.js";
 import { parseKickstartString } from "../../src/kickstart/parser.js";
 import { buildPlan, type BuildPlan } from "../../src/plan.js";
@@ -246,5 +248,53 @@ describe("the cache's secret salt", () => {
     expect(keyedSecret(SALT, "pw")).toBe(keyedSecret(SALT, "pw"));
     expect(keyedSecret(SALT, "pw")).not.toBe(keyedSecret("6".repeat(64), "pw"));
     expect(keyedSecret(SALT, "pw")).not.toContain("pw");
+  });
+});
+
+describe("patching a stored qcow2: which clusters, and the qemu-io commands", () => {
+  const K = 65536;
+
+  it("widens data ranges to whole clusters and merges what touches", () => {
+    expect(clusterRuns([{ start: 70000, length: 10 }, { start: 0, length: 1 }, { start: 131072, length: 65536 }, { start: 10 * K, length: 0 }], K)).toEqual([{ start: 0, length: 3 * K }]);
+    expect(clusterRuns([{ start: 5 * K, length: K }, { start: 0, length: 100 }], K)).toEqual([{ start: 0, length: K }, { start: 5 * K, length: K }]);
+    expect(unionRuns([{ start: 0, length: K }], [{ start: K, length: K }, { start: 4 * K, length: K }])).toEqual([{ start: 0, length: 2 * K }, { start: 4 * K, length: K }]);
+  });
+
+  it("finds the clusters where two files differ, past the shorter one's end too", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "ksimage-changed-"));
+    try {
+      const a = Buffer.alloc(8 * K, 7);
+      const b = Buffer.from(a);
+      b[2 * K + 5] = 1;
+      b[3 * K] = 1;
+      b[6 * K + 9] = 2;
+      writeFileSync(path.join(dir, "a"), a);
+      writeFileSync(path.join(dir, "b"), b);
+      writeFileSync(path.join(dir, "short"), a.subarray(0, 7 * K));
+      const runs = [{ start: 0, length: 8 * K }];
+      expect(await differingClusters(path.join(dir, "a"), path.join(dir, "b"), runs, K)).toEqual([{ start: 2 * K, length: 2 * K }, { start: 6 * K, length: K }]);
+      expect(await differingClusters(path.join(dir, "a"), path.join(dir, "short"), runs, K)).toEqual([{ start: 7 * K, length: K }]);
+      expect(await differingClusters(path.join(dir, "a"), path.join(dir, "b"), [{ start: 4 * K, length: 2 * K }], K)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("discards each range before a compressed write (compression never overwrites), and leaves zero ranges discarded", () => {
+    expect(patchCommands([{ start: K, length: 2 * K, chunk: "/w/0" }, { start: 5 * K, length: K, chunk: null }])).toEqual([
+      "-c",
+      `discard -q ${K} ${2 * K}`,
+      "-c",
+      `write -c -q -s /w/0 ${K} ${2 * K}`,
+      "-c",
+      `discard -q ${5 * K} ${K}`,
+    ]);
+  });
+
+  it("matches a stored qcow2 by its conversion's options, not by its paths", () => {
+    const job = { source: "/a/x.raw", partial: "/a/x.qcow2.partial", argv: ["qemu-img", "convert", "-c", "-O", "qcow2", "-o", "compression_type=zstd", "/a/x.raw", "/a/x.qcow2.partial"] };
+    const elsewhere = { source: "/b/y.raw", partial: "/b/y.qcow2.partial", argv: ["qemu-img", "convert", "-c", "-O", "qcow2", "-o", "compression_type=zstd", "/b/y.raw", "/b/y.qcow2.partial"] };
+    expect(conversionRecipe(job)).toEqual(conversionRecipe(elsewhere));
+    expect(conversionRecipe({ ...job, argv: job.argv.map((a) => a.replace("zstd", "zlib")) })).not.toEqual(conversionRecipe(job));
   });
 });

@@ -3,6 +3,7 @@
 // system UUIDs; a changed entry is never used, --no-image-cache restores the tree, and a failing store only warns.
 // The store syncs the mounted file systems and copies the disks: a hit's mount replays their journals, and its outputs
 // are clean (e2fsck).
+import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, readdirSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -19,7 +20,12 @@ import { buildRpmRepo, STANDARD_ENVIRONMENTS, STANDARD_GROUPS, STANDARD_PACKAGES
 let repo: RpmRepo;
 let dir: string;
 let cache: string;
-const BASE = [...STANDARD_PACKAGES, { name: "ks-setup", files: { "/etc/passwd": "root:x:0:0:root:/root:/bin/sh", "/etc/group": "root:x:0:" } }];
+const BASE = [
+  ...STANDARD_PACKAGES,
+  { name: "ks-setup", files: { "/etc/passwd": "root:x:0:0:root:/root:/bin/sh", "/etc/group": "root:x:0:" } },
+  // 12 MiB that does not compress: what %post changes is then a small part of the disk, as in a real appliance.
+  { name: "ks-big", files: { "/usr/share/ks-big/data": randomBytes(9 * 2 ** 20).toString("base64") } },
+];
 
 beforeAll(async () => {
   dir = await mkdtemp("/var/tmp/ksimage-it-imagecache-");
@@ -29,17 +35,19 @@ beforeAll(async () => {
 afterAll(() => run(["rm", "-rf", "--", dir]).then(() => undefined));
 
 // Two file systems, so that the store syncs and copies both; the %post mark is what changes between builds.
-const kickstart = (post: string) => `repo --name=local --baseurl=${repo.url}
+const kickstart = (post: string, extra = "", morePost = "") => `repo --name=local --baseurl=${repo.url}
 bootloader --location=none
 part / --fstype=ext4 --size=64
 part /srv --fstype=ext4 --size=32
 %packages --nocore
 ks-setup
 ks-app
+${extra}
 %end
 %post --nochroot
 echo "${post}" > "$INSTALL_ROOT/etc/post-mark"
 echo "${post}" > "$INSTALL_ROOT/srv/post-mark"
+${morePost}
 %end
 `;
 
@@ -172,5 +180,67 @@ describe("image cache (dnf, offline repository)", () => {
     expect(r.warnings.find((w) => w.startsWith("the disks could not be stored in the image cache"))).toMatch(/cp failed with exit code 1/);
     expect(r.marks).toEqual(["five", "five"]);
     expect(existsSync(imagesDir(cache)) ? readdirSync(imagesDir(cache)) : []).toEqual([]);
+  });
+});
+
+// A compressed qcow2 from the image cache: the miss keeps its qcow2 and the clusters its %post changed; a hit copies that
+// qcow2 and rewrites only the clusters either %post changed. Its guest content must be its own raw disk's, byte for byte.
+const QCOW2_CONVERT = /"msg":"\+ qemu-img convert [^"]*-O qcow2/;
+
+describe("image cache: the stored qcow2, patched (dnf, offline repository)", () => {
+  const sandbox = useSandbox();
+
+  // The first build's %post also writes a file the others do not: clusters that only it changed must be rewritten too.
+  async function buildQcow2(sb: Sandbox, post: string) {
+    const file = path.join(sb.dir, "ic.ks");
+    await writeFile(file, kickstart(post, "ks-big", post === "q-one" ? 'head -c 400000 /dev/urandom > "$INSTALL_ROOT/srv/only-first"' : ""));
+    const parsed = parseKickstart(file);
+    if (!parsed.ks) throw parsed.error;
+    await mkdir(path.join(sb.dir, "host"), { recursive: true });
+    // The raw disk is published zstd-compressed beside the qcow2: unpacked, it is what the qcow2 must hold.
+    const p = await planAppliance(parsed.ks, {
+      outdir: sb.outdir,
+      output: { formats: ["raw", "qcow2"], compress: "zstd" },
+      sources: { hostRoot: path.join(sb.dir, "host"), releasever: "1" },
+      treeCache: { dir: cache },
+      imageCache: true,
+    });
+    const logfile = path.join(sb.dir, `build-${post}.log`);
+    const saved = getLogger();
+    setLogger(createLogger({ file: logfile }));
+    try {
+      await buildAppliance(p, { tmpdir: sb.dir, handleSignals: false, cacheDir: cache, log: () => undefined });
+    } finally {
+      setLogger(saved);
+    }
+    const [qcow2, raw] = [path.join(sb.outdir, "ic", "ic-sda.qcow2"), path.join(sb.dir, `ic-sda-${post}.raw`)];
+    await run(["zstd", "-q", "-f", "-d", "-o", raw, path.join(sb.outdir, "ic", "ic-sda.raw.zst")]);
+    const same = await run(["qemu-img", "compare", "-f", "raw", "-F", "qcow2", raw, qcow2], { allowExitCodes: [1] });
+    await run(["qemu-img", "check", "-f", "qcow2", qcow2]);
+    const root = p.layout.disks[0]!.partitions[0]!;
+    const mark = (await run(["debugfs", "-R", "cat /etc/post-mark", `${raw}?offset=${root.startSector * 512}`])).stdout.trim();
+    return { plan: p, log: await readFile(logfile, "utf8"), identical: same.exitCode === 0, mark };
+  }
+
+  it("a miss keeps its qcow2; hits patch it (their %post in it, the same content as their raw disk); a changed one is converted again", async () => {
+    await run(["rm", "-rf", "--", imagesDir(cache)]);
+    const cold = await buildQcow2(sandbox(), "q-one");
+    expect(cold.plan.imageCache.status).toBe("miss");
+    const key = cold.plan.imageCache.status === "off" ? "" : cold.plan.imageCache.key;
+    expect(readdirSync(path.join(imagesDir(cache), key)).sort()).toEqual(["meta.json", "sda.qcow2", "sda.qcow2.json", "sda.raw"]);
+    expect({ identical: cold.identical, mark: cold.mark }).toEqual({ identical: true, mark: "q-one" });
+
+    const warm = await buildQcow2(sandbox(), "q-two");
+    expect(warm.plan.imageCache.status).toBe("hit");
+    expect(warm.log).toContain("qcow2 of disk sda patched from the image cache");
+    expect(warm.log).not.toMatch(QCOW2_CONVERT);
+    expect({ identical: warm.identical, mark: warm.mark }).toEqual({ identical: true, mark: "q-two" });
+
+    // A stored qcow2 touched since (booted, edited: its ctime moved) is not used: the disk is converted in full.
+    chmodSync(path.join(imagesDir(cache), key, "sda.qcow2"), 0o644);
+    const again = await buildQcow2(sandbox(), "q-three");
+    expect(again.log).toContain("qcow2 of disk sda converted in full: its qcow2 was changed after it was stored");
+    expect(again.log).toMatch(QCOW2_CONVERT);
+    expect({ identical: again.identical, mark: again.mark }).toEqual({ identical: true, mark: "q-three" });
   });
 });
