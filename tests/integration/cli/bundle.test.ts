@@ -1,6 +1,7 @@
 // The bundled bins that `npm run build` makes (tsc, then esbuild) are what users run: copied alone with package.json and
 // templates/ (no src/, no node_modules/) they start, print package.json's version, plan and validate the examples, and
-// build a small liveimg appliance through the namespace supervisor with /etc/fstab from that copy's templates/fstab.hbs.
+// build a small liveimg appliance through the namespace supervisor with /etc/fstab from that copy's templates/fstab.hbs;
+// their source maps give .ts lines.
 import { appendFileSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -62,6 +63,12 @@ describe("the bundled bins", () => {
     expect(examples.length).toBeGreaterThan(0);
     const validate = await node("dist/cli.js", ["validate", ...examples]);
     expect(validate.exitCode, validate.stdout + validate.stderr).toBe(0);
+  });
+
+  it("have source maps: with --enable-source-maps, a --debug stack trace names the .ts files", async () => {
+    const r = await run([process.execPath, "--enable-source-maps", path.join(repo, "dist/cli.js"), "--debug", "plan", path.join(dir, "missing.ks")], { cwd: dir, allowExitCodes: [1, 2] });
+    expect(r.exitCode).not.toBe(0);
+    expect(r.stderr).toMatch(/at \S+ \(\/\S+\/src\/kickstart\/parser\.ts:\d+:\d+\)/);
   });
 
   it("build an appliance in the namespace supervisor's child, /etc/fstab from the copy's template, nothing left", { timeout: 300_000 }, async () => {
