@@ -1,7 +1,7 @@
 // The ksimage command line: commander setup, subcommands, and the one place errors become exit codes.
 import { Command, CommanderError } from "commander";
-import { readFileSync } from "node:fs";
 import { UsageError } from "../errors.js";
+import { ksimageVersion } from "../package-root.js";
 import { registerBoot } from "./boot.js";
 import { registerBuild } from "./build.js";
 import { registerCache } from "./cache.js";
@@ -14,20 +14,11 @@ import { registerInspect } from "./inspect.js";
 import { registerPlan } from "./plan.js";
 import { registerValidate } from "./validate.js";
 
-function version(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
-    return pkg.version;
-  } catch {
-    return "unknown";
-  }
-}
-
 /** Build the commander program (exported for tests). */
 export function buildProgram(): Command {
   const program = new Command("ksimage")
     .description("Build bootable appliance disk images from kickstart files")
-    .version(version())
+    .version(ksimageVersion())
     .option("--debug", "show stack traces on errors")
     .exitOverride()
     .showHelpAfterError();

@@ -3,11 +3,12 @@ import { randomUUID } from "node:crypto";
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { sha256Of, writeSha256Sums } from "../output/checksums.js";
-import { ksimageVersion, writeOutputFile } from "../output/descriptors.js";
+import { writeOutputFile } from "../output/descriptors.js";
 import { packagesJsonText } from "../output/manifest.js";
 import { findOvmf } from "../output/ovmf.js";
 import { spdxDocument } from "../output/spdx.js";
 import type { OutputFile, OutputReport, PackageManifest } from "../output/types.js";
+import { ksimageVersion } from "../package-root.js";
 import { isDryRun, Teardown, type DeferHandle } from "../run/index.js";
 import { liveLibvirtXml, liveVirtImageXml, type LiveMachine } from "./descriptors.js";
 

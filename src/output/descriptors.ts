@@ -1,8 +1,8 @@
 // Write the descriptors next to the disks: virt-image XML, libvirt domain XML, package manifest and SPDX SBOM.
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { ksimageVersion } from "../package-root.js";
 import { isDryRun, publishFile, type Teardown } from "../run/index.js";
 import { sha256Of } from "./checksums.js";
 import { libvirtDomainXml } from "./libvirt.js";
@@ -33,13 +33,6 @@ export async function writeOutputFile(file: string, text: string, teardown: Tear
   await publishFile(`${file}.partial`, file);
 }
 
-export function ksimageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
-  } catch {
-    return "unknown";
-  }
-}
 
 // SHA-256 of every disk the virt-image XML names (only with --checksum); also returned so SHA256SUMS can reuse them.
 async function describedHashes(input: OutputInput, plan: OutputPlan): Promise<Map<string, string>> {

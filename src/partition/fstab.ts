@@ -3,17 +3,16 @@ import { readFileSync } from "node:fs";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import Handlebars from "handlebars";
+import { packageFile } from "../package-root.js";
 import { getLogger, isDryRun } from "../run/index.js";
 import type { LayoutPlan } from "./types.js";
 
-// Same relative place from src/partition/ (tsx, tests) and dist/partition/ (the installed package).
-const TEMPLATE = new URL("../../templates/fstab.hbs", import.meta.url);
 
 let compiled: Handlebars.TemplateDelegate<{ name: string; lines: string[] }> | undefined;
 
 // The text of /etc/fstab: a header naming the appliance, then the planned lines in order.
 export function renderFstab(name: string, lines: readonly string[]): string {
-  compiled ??= Handlebars.compile(readFileSync(TEMPLATE, "utf8"), { noEscape: true, strict: true });
+  compiled ??= Handlebars.compile(readFileSync(packageFile("templates", "fstab.hbs"), "utf8"), { noEscape: true, strict: true });
   return compiled({ name, lines: [...lines] });
 }
 

@@ -4,13 +4,12 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import Handlebars from "handlebars";
 import { PlanError } from "../../errors.js";
+import { packageFile } from "../../package-root.js";
 import { isDryRun, run, which } from "../../run/index.js";
 import type { GuestSession } from "../guest/session.js";
 import { bootPath, kernelCommandLine } from "./grub-cfg.js";
 import type { KernelImage } from "./kernels.js";
 import type { BootloaderPlan, SerialConsole } from "./types.js";
-
-const TEMPLATE = new URL("../../../templates/extlinux.conf.hbs", import.meta.url);
 
 /** syslinux's MBR boot code: in the guest (Debian, Fedora paths), else on the host. */
 export const MBR_BIN_PATHS = ["usr/lib/syslinux/mbr/mbr.bin", "usr/share/syslinux/mbr.bin", "usr/lib/EXTLINUX/mbr.bin"];
@@ -29,7 +28,7 @@ let compiled: Handlebars.TemplateDelegate<TemplateData> | undefined;
 
 /** extlinux.conf for the plan (the serial line must be first; TIMEOUT is in tenths of a second, 0 means no prompt). */
 export function renderExtlinuxConf(plan: BootloaderPlan, kernels: readonly KernelImage[], osName: string, serial: SerialConsole | null): string {
-  compiled ??= Handlebars.compile<TemplateData>(readFileSync(TEMPLATE, "utf8"), { noEscape: true });
+  compiled ??= Handlebars.compile<TemplateData>(readFileSync(packageFile("templates", "extlinux.conf.hbs"), "utf8"), { noEscape: true });
   const entries = kernels.map((k, i) => ({
     label: `linux${i}`,
     title: `${osName}, with Linux ${k.version}`,

@@ -3,13 +3,12 @@ import { readFileSync } from "node:fs";
 import { rootSpec } from "./grub-cfg-fix.js";
 import Handlebars from "handlebars";
 import { InternalError } from "../../errors.js";
+import { packageFile } from "../../package-root.js";
 import type { FsType } from "../../partition/types.js";
 import { grubSerialCommand } from "./kernel-args.js";
 import type { KernelImage } from "./kernels.js";
 import type { BootloaderPlan } from "./types.js";
 
-// Same relative place from src/installer/bootloader/ (tsx, tests) and dist/installer/bootloader/ (the package).
-const TEMPLATE = new URL("../../../templates/grub.cfg.hbs", import.meta.url);
 
 /** The GRUB module that reads each filesystem type. */
 export const GRUB_FS_MODULE: Record<FsType, string> = { ext2: "ext2", ext3: "ext2", ext4: "ext2", xfs: "xfs", btrfs: "btrfs", vfat: "fat", swap: "ext2" };
@@ -80,6 +79,6 @@ export function grubCfgData(input: GrubCfgInput): TemplateData {
 
 /** grub.cfg text for the plan and the kernels found in /boot. */
 export function renderGrubCfg(input: GrubCfgInput): string {
-  compiled ??= Handlebars.compile<TemplateData>(readFileSync(TEMPLATE, "utf8"), { noEscape: true, strict: false });
+  compiled ??= Handlebars.compile<TemplateData>(readFileSync(packageFile("templates", "grub.cfg.hbs"), "utf8"), { noEscape: true, strict: false });
   return compiled(grubCfgData(input));
 }
