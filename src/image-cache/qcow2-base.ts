@@ -9,7 +9,7 @@ import path from "node:path";
 import { z } from "zod";
 import { getLogger, recordPhase, run } from "../run/index.js";
 import { changedClusters, extentBytes, type Extent } from "./changed.js";
-import type { ImageEntry } from "./store.js";
+import { IMAGE_PARTIAL_PREFIX, type ImageEntry } from "./store.js";
 
 /** What a conversion job tells the patcher: its disk, raw input, the file it writes, and the qemu-img argv it would run. */
 export interface Qcow2Job {
@@ -79,7 +79,8 @@ export async function storeQcow2Base(entry: ImageEntry, job: Qcow2Job, output: s
   recordPhase("image cache: compare", (performance.now() - started) / 1000);
   const data = (await stat(raw)).blocks * 512;
   if (extentBytes(changed) > data * MAX_PATCH_SHARE) return `%post changed ${extentBytes(changed)} bytes of ${data}: later builds convert in full`;
-  const tmp = `${baseFile(entry, job.disk)}.new-${randomBytes(4).toString("hex")}`;
+  // Written beside the entries under the partial prefix: what a SIGKILL leaves is then `ksimage cache prune`'s to remove.
+  const tmp = path.join(path.dirname(entry.dir), `${IMAGE_PARTIAL_PREFIX}qcow2-${entry.key.slice(0, 12)}-${job.disk}-${randomBytes(4).toString("hex")}`);
   try {
     await run(["cp", "--sparse=always", "--reflink=auto", "--", output, tmp], { reason: `keep the qcow2 of disk ${job.disk} in the image cache`, phase: "image cache: qcow2" });
     const s = await stat(tmp);
@@ -87,11 +88,11 @@ export async function storeQcow2Base(entry: ImageEntry, job: Qcow2Job, output: s
     await rename(tmp, baseFile(entry, job.disk));
     // The qcow2's ctime moved with the rename on some file systems: record it as it is now.
     meta.ctimeMs = (await stat(baseFile(entry, job.disk))).ctimeMs;
-    await writeFile(`${metaFile(entry, job.disk)}.new`, JSON.stringify(meta) + "\n", { mode: 0o600 });
-    await rename(`${metaFile(entry, job.disk)}.new`, metaFile(entry, job.disk));
+    await writeFile(`${tmp}.json`, JSON.stringify(meta) + "\n", { mode: 0o600 });
+    await rename(`${tmp}.json`, metaFile(entry, job.disk));
     return null;
   } finally {
-    await rm(tmp, { force: true });
+    await Promise.all([rm(tmp, { force: true }), rm(`${tmp}.json`, { force: true })]);
   }
 }
 

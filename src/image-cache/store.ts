@@ -57,6 +57,8 @@ export async function readImageEntry(cacheDir: string, key: string): Promise<{ e
       if (s.size !== d.bytes) return { entry: null, problem: `${d.file} has ${s.size} bytes, meta.json says ${d.bytes}` };
       if (s.ctimeMs !== d.ctimeMs) return { entry: null, problem: `${d.file} was changed after it was stored` };
       allocatedBytes += s.blocks * 512;
+      // The disk's qcow2, kept by the output stage (src/image-cache/qcow2-base.ts), counts in the entry's size too.
+      allocatedBytes += ((await stat(path.join(dir, `${d.name}.qcow2`)).catch(() => null))?.blocks ?? 0) * 512;
     }
     return { entry: { key, dir, meta, allocatedBytes, lastUsed: (await stat(metaFile)).mtime }, problem: null };
   } catch (error) {

@@ -200,12 +200,16 @@ describe("pruning images", () => {
       mkdirSync(stale);
       mkdirSync(fresh);
       utimesSync(stale, new Date(0), new Date(0));
+      // A qcow2 being kept (src/image-cache/qcow2-base.ts) is written under the same prefix, as a file.
+      const staleQcow2 = path.join(dir, "images", ".new-qcow2-stale");
+      writeFileSync(staleQcow2, "x");
+      utimesSync(staleQcow2, new Date(0), new Date(0));
       let text = "";
       await listCache(dir, (t) => (text += t), false);
       expect(text).toMatch(new RegExp(`^images \\(disks before %post\\):\n${"d".repeat(12)} +0 MiB  tree ${"e".repeat(12)}, disks sda; stored 2026-12-05T05:00:00Z`, "m"));
       expect(text).toContain("(not an entry) images/.new-stale: unfinished");
       const kept = await pruneImages(dir, null);
-      expect(kept.removed.map((r) => r.name)).toEqual([".new-stale"]);
+      expect(kept.removed.map((r) => r.name)).toEqual([".new-qcow2-stale", ".new-stale"]);
       expect([existsSync(fresh), existsSync(entry)]).toEqual([true, true]);
       const dropped = await pruneImages(dir, 0);
       expect(dropped.removed.map((r) => r.name)).toEqual([key]);
