@@ -8,8 +8,9 @@ import { mkdir, open, readFile, rename, rm, stat, writeFile, type FileHandle } f
 import path from "node:path";
 import { z } from "zod";
 import { getLogger, recordPhase, run } from "../run/index.js";
-import { changedClusters, extentBytes, type Extent } from "./changed.js";
-import { IMAGE_PARTIAL_PREFIX, type ImageEntry } from "./store.js";
+import { imageInfo } from "../output/qemu-img.js";
+import { changedClusters, clusterRuns, extentBytes, type Extent } from "./changed.js";
+import { IMAGE_PARTIAL_PREFIX, sparseCopyArgs, type ImageEntry } from "./store.js";
 
 /** What a conversion job tells the patcher: its disk, raw input, the file it writes, and the qemu-img argv it would run. */
 export interface Qcow2Job {
@@ -45,23 +46,6 @@ export function conversionRecipe(job: Pick<Qcow2Job, "source" | "partial" | "arg
   return job.argv.map((a) => (a === job.source ? "<raw>" : a === job.partial ? "<qcow2>" : a));
 }
 
-// The union of two cluster-run lists, sorted and merged.
-export function unionRuns(a: readonly Extent[], b: readonly Extent[]): Extent[] {
-  const out: Extent[] = [];
-  for (const e of [...a, ...b].sort((x, y) => x.start - y.start)) {
-    const last = out.at(-1);
-    if (last !== undefined && e.start <= last.start + last.length) last.length = Math.max(last.length, e.start + e.length - last.start);
-    else out.push({ ...e });
-  }
-  return out;
-}
-
-async function infoOf(file: string): Promise<{ clusterBytes: number; virtualBytes: number }> {
-  const r = await run(["qemu-img", "info", "--output=json", "-f", "qcow2", file], { reason: "read the qcow2's cluster size", phase: "image cache: qcow2" });
-  const info = JSON.parse(r.stdout) as { "cluster-size": number; "virtual-size": number };
-  return { clusterBytes: info["cluster-size"], virtualBytes: info["virtual-size"] };
-}
-
 function storedRaw(entry: ImageEntry, disk: string): string | null {
   const d = entry.meta.disks.find((x) => x.name === disk);
   return d === undefined ? null : path.join(entry.dir, d.file);
@@ -73,8 +57,9 @@ export async function storeQcow2Base(entry: ImageEntry, job: Qcow2Job, output: s
   const raw = storedRaw(entry, job.disk);
   if (raw === null) return `the entry has no disk ${job.disk}`;
   const started = performance.now();
-  const { clusterBytes, virtualBytes } = await infoOf(output);
-  if (virtualBytes % clusterBytes !== 0) return "the disk is not a whole number of qcow2 clusters";
+  const info = await imageInfo(output, "qcow2");
+  const [clusterBytes, virtualBytes] = [info.clusterSize ?? 0, info.virtualSize];
+  if (clusterBytes <= 0 || virtualBytes % clusterBytes !== 0) return "the disk is not a whole number of qcow2 clusters";
   const changed = await changedClusters(job.source, raw, clusterBytes);
   recordPhase("image cache: compare", (performance.now() - started) / 1000);
   const data = (await stat(raw)).blocks * 512;
@@ -82,7 +67,7 @@ export async function storeQcow2Base(entry: ImageEntry, job: Qcow2Job, output: s
   // Written beside the entries under the partial prefix: what a SIGKILL leaves is then `ksimage cache prune`'s to remove.
   const tmp = path.join(path.dirname(entry.dir), `${IMAGE_PARTIAL_PREFIX}qcow2-${entry.key.slice(0, 12)}-${job.disk}-${randomBytes(4).toString("hex")}`);
   try {
-    await run(["cp", "--sparse=always", "--reflink=auto", "--", output, tmp], { reason: `keep the qcow2 of disk ${job.disk} in the image cache`, phase: "image cache: qcow2" });
+    await run(sparseCopyArgs(output, tmp), { reason: `keep the qcow2 of disk ${job.disk} in the image cache`, phase: "image cache: qcow2" });
     const s = await stat(tmp);
     const meta: BaseMeta = { recipe: conversionRecipe(job), clusterBytes, virtualBytes, changed, bytes: s.size, ctimeMs: s.ctimeMs };
     await rename(tmp, baseFile(entry, job.disk));
@@ -163,7 +148,8 @@ export async function patchQcow2(entry: ImageEntry, job: Qcow2Job, workdir: stri
   }
   const started = performance.now();
   const cluster = base.meta.clusterBytes;
-  const ranges = unionRuns(await changedClusters(job.source, raw, cluster), base.meta.changed);
+  // Both builds' changes, as one sorted list of merged cluster runs.
+  const ranges = clusterRuns([...(await changedClusters(job.source, raw, cluster)), ...base.meta.changed], cluster);
   recordPhase("image cache: compare", (performance.now() - started) / 1000);
   const data = (await stat(job.source)).blocks * 512;
   if (extentBytes(ranges) > data * MAX_PATCH_SHARE || ranges.length > MAX_RANGES) {
@@ -176,7 +162,7 @@ export async function patchQcow2(entry: ImageEntry, job: Qcow2Job, workdir: stri
   await mkdir(dir, { recursive: true });
   try {
     const chunks = await chunkRanges(job.source, ranges, cluster, dir);
-    await run(["cp", "--sparse=always", "--reflink=auto", "--", baseFile(entry, job.disk), job.partial], { reason: `copy the stored qcow2 of disk ${job.disk}`, phase: "image cache: qcow2" });
+    await run(sparseCopyArgs(baseFile(entry, job.disk), job.partial), { reason: `copy the stored qcow2 of disk ${job.disk}`, phase: "image cache: qcow2" });
     // -t unsafe: no flush to the disk when qemu-io closes the file (a converted output is not flushed either).
     await run(["qemu-io", "-f", "qcow2", "-t", "unsafe", "-d", "unmap", ...patchCommands(chunks), job.partial], {
       reason: `write the ${extentBytes(ranges)} bytes %post changed into the qcow2 of disk ${job.disk}`,

@@ -73,8 +73,8 @@ export async function removeImageEntry(dir: string): Promise<void> {
   await rm(aside, { recursive: true, force: true });
 }
 
-/** The argv that copies a raw disk file, sparse, sharing blocks where the file system can (reflinks). */
-export function copyRawArgs(from: string, to: string): string[] {
+/** The argv that copies a disk file (raw, or a kept qcow2), sparse, sharing blocks where the file system can (reflinks). */
+export function sparseCopyArgs(from: string, to: string): string[] {
   return ["cp", "--sparse=always", "--reflink=auto", "--", from, to];
 }
 
@@ -82,7 +82,7 @@ export function copyRawArgs(from: string, to: string): string[] {
 export async function restoreImageDisk(entry: ImageEntry, disk: string, file: string): Promise<void> {
   const d = entry.meta.disks.find((x) => x.name === disk);
   if (d === undefined) throw new Error(`the image cache entry ${entry.key.slice(0, 12)} has no disk ${disk}`);
-  await run(copyRawArgs(path.join(entry.dir, d.file), file), { reason: `copy disk ${disk} from the image cache`, phase: "image cache: restore" });
+  await run(sparseCopyArgs(path.join(entry.dir, d.file), file), { reason: `copy disk ${disk} from the image cache`, phase: "image cache: restore" });
   const now = new Date();
   if (!isDryRun()) await utimes(path.join(entry.dir, IMAGE_META), now, now).catch(() => undefined);
 }
@@ -136,7 +136,7 @@ async function copySynced(info: SnapshotInfo, dir: string): Promise<ImageMeta["d
   const disks: ImageMeta["disks"] = [];
   for (const d of info.disks) {
     const file = `${d.name}.raw`;
-    await run(copyRawArgs(d.path, path.join(dir, file)), { reason: `copy disk ${d.name} into the image cache`, phase: "image cache: store" });
+    await run(sparseCopyArgs(d.path, path.join(dir, file)), { reason: `copy disk ${d.name} into the image cache`, phase: "image cache: store" });
     if (isDryRun()) continue;
     await chmod(path.join(dir, file), 0o600);
     const s = await stat(path.join(dir, file));

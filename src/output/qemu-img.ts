@@ -88,13 +88,15 @@ export interface ImageInfo {
   format: string;
   virtualSize: number;
   actualSize: number;
+  /** qcow2's and vmdk's cluster size in bytes; null for formats without clusters. */
+  clusterSize: number | null;
 }
 
 // Read an image's format and sizes back with qemu-img info.
 export async function imageInfo(file: string, qemuFormat: string): Promise<ImageInfo> {
   const { stdout } = await run(qemuImgInfoArgs(file, qemuFormat), { reason: `read back ${path.basename(file)}` });
-  const info = JSON.parse(stdout) as { format: string; "virtual-size": number; "actual-size": number };
-  return { format: info.format, virtualSize: info["virtual-size"], actualSize: info["actual-size"] };
+  const info = JSON.parse(stdout) as { format: string; "virtual-size": number; "actual-size": number; "cluster-size"?: number };
+  return { format: info.format, virtualSize: info["virtual-size"], actualSize: info["actual-size"], clusterSize: info["cluster-size"] ?? null };
 }
 
 let zstdProbe: Promise<boolean> | undefined;

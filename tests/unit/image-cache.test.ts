@@ -7,10 +7,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { imageCacheOff } from "../../src/image-cache/index.js";
 import { imageKey, imageKeyInputs, kickstartBeforePost, planUuids, replaceUuids, uuidsOf } from "../../src/image-cache/key.js";
 import { imagesOverBudget, pruneImages } from "../../src/image-cache/prune.js";
-import { copyRawArgs, IMAGE_META, listImageEntries, readImageEntry, type ImageEntry } from "../../src/image-cache/store.js";
+import { sparseCopyArgs, IMAGE_META, listImageEntries, readImageEntry, type ImageEntry } from "../../src/image-cache/store.js";
 import { cacheSalt, keyedSecret, SALT_FILE } from "../../src/image-cache/salt.js";
 import { clusterRuns, differingClusters } from "../../src/image-cache/changed.js";
-import { conversionRecipe, patchCommands, unionRuns } from "../../src/image-cache/qcow2-base.js";
+import { conversionRecipe, patchCommands } from "../../src/image-cache/qcow2-base.js";
 import { listCache } from "../../src/cli/cache.js";
 import { parseKickstartString } from "../../src/kickstart/parser.js";
 import { buildPlan, type BuildPlan } from "../../src/plan.js";
@@ -172,7 +172,7 @@ describe("image cache entries on disk", () => {
   });
 
   it("copies disks sparse, with reflinks where the file system has them", () => {
-    expect(copyRawArgs("/c/sda.raw", "/o/sda.raw.partial")).toEqual(["cp", "--sparse=always", "--reflink=auto", "--", "/c/sda.raw", "/o/sda.raw.partial"]);
+    expect(sparseCopyArgs("/c/sda.raw", "/o/sda.raw.partial")).toEqual(["cp", "--sparse=always", "--reflink=auto", "--", "/c/sda.raw", "/o/sda.raw.partial"]);
   });
 });
 
@@ -261,7 +261,8 @@ describe("patching a stored qcow2: which clusters, and the qemu-io commands", ()
   it("widens data ranges to whole clusters and merges what touches", () => {
     expect(clusterRuns([{ start: 70000, length: 10 }, { start: 0, length: 1 }, { start: 131072, length: 65536 }, { start: 10 * K, length: 0 }], K)).toEqual([{ start: 0, length: 3 * K }]);
     expect(clusterRuns([{ start: 5 * K, length: K }, { start: 0, length: 100 }], K)).toEqual([{ start: 0, length: K }, { start: 5 * K, length: K }]);
-    expect(unionRuns([{ start: 0, length: K }], [{ start: K, length: K }, { start: 4 * K, length: K }])).toEqual([{ start: 0, length: 2 * K }, { start: 4 * K, length: K }]);
+    // The union of two builds' changed clusters is the same merge.
+    expect(clusterRuns([{ start: 0, length: K }, { start: K, length: K }, { start: 4 * K, length: K }], K)).toEqual([{ start: 0, length: 2 * K }, { start: 4 * K, length: K }]);
   });
 
   it("finds the clusters where two files differ, past the shorter one's end too", async () => {
