@@ -68,7 +68,7 @@ export function planImageConversions(input: ImageConversionInput, caps: { qcow2Z
       const partial = `${output}.partial`;
       const level = format === "raw" ? input.compressLevel : undefined;
       const argv = spec.convertArgs(source, partial, { codec, vmdkSubformat: "monolithicSparse", ...(level !== undefined ? { level } : {}) });
-      return { disk: imageBaseName(source), format, codec, source, output, partial, argv, checkFormat: spec.checkable ? spec.qemuFormat : null, inPlace: false };
+      return { disk: imageBaseName(source), format, codec, source, output, partial, argv, checkFormat: spec.checkable ? spec.qemuFormat : null, inPlace: false, unordered: null };
     });
   });
   return { queues, dirs: [...dirs].map(([dir, names]) => ({ dir, names })) };

@@ -31,7 +31,7 @@ export interface WriteOutputsOptions extends DescriptorOptions {
    *  caller to release once the whole build is finished (a signal during the last step still removes them). */
   pending?: DeferHandle[];
   /**
-   * Where qemu-img's zstd probe file goes: the build's work directory. Beside the raw disks, in the appliance directory,
+   * Where qemu-img's zstd probe file (and a reproducible build's out-of-order qcow2) goes: the build's work directory. Beside the raw disks, in the appliance directory,
    * a SIGKILL during the probe left it there looking like an output (the faults layer saw it once).
    */
   probeDir?: string;
@@ -44,7 +44,7 @@ export async function writeOutputs(input: OutputInput, opts: WriteOutputsOptions
   // The probe file goes into the build's work directory (a SIGKILL's reaper removes it with the rest), else beside the raw disks.
   const probeDir = opts.probeDir ?? (input.disks.length > 0 ? path.dirname(input.disks[0]!.rawPath) : null);
   const qcow2Zstd = input.formats.includes("qcow2") && probeDir !== null ? await qemuImgHasZstd(probeDir) : false;
-  const plan = planOutputs(input, { qcow2Zstd });
+  const plan = planOutputs(input, { qcow2Zstd }, opts.probeDir);
   const missing = isDryRun() ? [] : input.disks.filter((d) => !existsSync(d.rawPath));
   if (missing.length > 0) throw new KsimageError(`no raw disk to convert: ${missing.map((d) => `${d.name} (${d.rawPath})`).join(", ")} does not exist`);
   const local = new Teardown();

@@ -19,6 +19,11 @@ export interface DiskJob {
   checkFormat: string | null;
   /** The raw disk already is this output (plain raw, same path): nothing to do. */
   inPlace: boolean;
+  /**
+   * Reproducible zstd qcow2: argv writes here, out of order (-W, compression in parallel), and the file is then rewritten
+   * in guest order into partial (qcow2-order.ts), so the same disk gives the same bytes; null otherwise.
+   */
+  unordered: string | null;
 }
 
 /** The OVA: its vmdk disks are converted into a staging directory, then packed behind the OVF and the manifest. */
@@ -87,8 +92,9 @@ export function diskFileName(name: string, disk: string, format: FormatName, cod
   return `${name}-${disk}.${formatSpec(format).extension}${codecSuffix(format, codec)}`;
 }
 
-// Plan every output of INPUT. caps says what the host's qemu-img can do.
-export function planOutputs(input: OutputInput, caps: { qcow2Zstd: boolean }): OutputPlan {
+// Plan every output of INPUT. caps says what the host's qemu-img can do; SCRATCH (the build's work directory, which a
+// SIGKILL's reaper removes whole) holds the out-of-order qcow2 of a reproducible build, else it is written in order.
+export function planOutputs(input: OutputInput, caps: { qcow2Zstd: boolean }, scratch?: string): OutputPlan {
   validate(input);
   const dir = path.resolve(input.outdir, input.name);
   const ovaStaging = path.join(dir, `.${input.name}.ova.d`);
@@ -101,8 +107,10 @@ export function planOutputs(input: OutputInput, caps: { qcow2Zstd: boolean }): O
       const partial = `${output}.partial`;
       const inPlace = format === "raw" && codec === null && path.resolve(d.rawPath) === output;
       const level = format === "raw" ? input.compressLevel : undefined;
-      const argv = spec.convertArgs(d.rawPath, partial, { codec, vmdkSubformat: input.vmdkSubformat ?? "monolithicSparse", ...(level !== undefined ? { level } : {}), ...(input.epoch !== undefined ? { inOrder: true } : {}) });
-      return { disk: d.name, format, codec, source: d.rawPath, output, partial, argv, checkFormat: spec.checkable ? spec.qemuFormat : null, inPlace };
+      const unordered = input.epoch !== undefined && format === "qcow2" && codec === "zstd" && scratch !== undefined ? path.join(scratch, `${path.basename(output)}.unordered`) : null;
+      const inOrder = input.epoch !== undefined && unordered === null;
+      const argv = spec.convertArgs(d.rawPath, unordered ?? partial, { codec, vmdkSubformat: input.vmdkSubformat ?? "monolithicSparse", ...(level !== undefined ? { level } : {}), ...(inOrder ? { inOrder } : {}) });
+      return { disk: d.name, format, codec, source: d.rawPath, output, partial, argv, checkFormat: spec.checkable ? spec.qemuFormat : null, inPlace, unordered };
     }),
   );
   const ova: OvaPlan | null = input.formats.includes("ova")
