@@ -142,9 +142,11 @@ async function createNext(file: string, sizeBytes: number, teardown: Teardown): 
 }
 
 // For a reproducible build: make every ext file system of LAYOUT again from its mounted tree, at its offset in a new file beside
-// its disk file (DISKS: disk name to file and size).
+// its disk file (DISKS: disk name to file and size). They are made at the same time (each writes only its own partition's
+// bytes, so the result does not depend on the order): the small /boot costs no time beside the root file system.
 export async function rebuildExtFilesystems(layout: LayoutPlan, root: string, disks: Record<string, { path: string; sizeBytes: number }>, workdir: string, teardown: Teardown): Promise<RebuiltDisk[]> {
   const out = new Map<string, RebuiltDisk>();
+  const jobs: (() => Promise<void>)[] = [];
   for (const r of rebuiltMounts(layout)) {
     const disk = disks[r.mount.disk];
     if (disk === undefined) throw new KsimageError(`disk ${r.mount.disk} has no disk file`);
@@ -155,9 +157,13 @@ export async function rebuildExtFilesystems(layout: LayoutPlan, root: string, di
       out.set(r.mount.disk, entry);
     }
     const src = path.join(workdir, "reproducible", `tree-${r.mount.disk}-${r.mount.partition}`);
-    await rebuildOne(r, root, nestedMountpoints(layout, r.mount.mountpoint), src, entry.next, teardown);
+    const next = entry.next;
+    jobs.push(() => rebuildOne(r, root, nestedMountpoints(layout, r.mount.mountpoint), src, next, teardown));
     entry.rebuilt.push(r.range);
   }
+  // Every job ends (and unmounts its tree) before the first failure is reported.
+  const failed = (await Promise.allSettled(jobs.map((job) => job()))).find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed !== undefined) throw failed.reason;
   return [...out.values()];
 }
 

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { buildAppliance } from "../../../src/build.js";
+import { run } from "../../../src/run/index.js";
 import { diffImages } from "../../../src/diff/index.js";
 import { readExtTree } from "../../../src/diff/ext.js";
 import { planKickstart, useSandbox, type Sandbox } from "../../helpers/build-sandbox.js";
@@ -34,16 +35,17 @@ function writeRoot(file: string): void {
 }
 
 // Build KS twice into the same output directory (the descriptors name it), keeping the first build's files aside.
-async function buildTwice(sb: Sandbox, name: string, ks: string, epoch: string | undefined): Promise<{ first: string; second: string; plan: Awaited<ReturnType<typeof planKickstart>> }> {
-  const plan = await planKickstart(sb, name, ks, { ...(epoch ? { seed: epoch } : {}), output: { formats: ["raw", "qcow2"], compress: "none" } });
+async function buildTwice(sb: Sandbox, name: string, ks: string, epoch: string | undefined, compress: "none" | "default" = "none"): Promise<{ first: string; second: string; plan: Awaited<ReturnType<typeof planKickstart>>; phases: string[] }> {
+  const formats: ("raw" | "qcow2")[] = compress === "none" ? ["raw", "qcow2"] : ["qcow2"];
+  const plan = await planKickstart(sb, name, ks, { ...(epoch ? { seed: epoch } : {}), output: { formats, compress } });
   const saved = process.env.SOURCE_DATE_EPOCH;
   if (epoch) process.env.SOURCE_DATE_EPOCH = epoch;
   try {
     await buildAppliance(plan, { tmpdir: sb.dir, handleSignals: false });
     const first = path.join(sb.dir, `${name}-first`);
     await rename(plan.applianceDir, first);
-    await buildAppliance(plan, { tmpdir: sb.dir, handleSignals: false });
-    return { first, second: plan.applianceDir, plan };
+    const { phases } = await buildAppliance(plan, { tmpdir: sb.dir, handleSignals: false });
+    return { first, second: plan.applianceDir, plan, phases: phases.map((p) => p.phase) };
   } finally {
     if (saved === undefined) delete process.env.SOURCE_DATE_EPOCH;
     else process.env.SOURCE_DATE_EPOCH = saved;
@@ -73,6 +75,19 @@ describe("reproducible builds (SOURCE_DATE_EPOCH)", () => {
     expect(paths.get("/etc/machine-id")?.size).toBe(0);
     expect(paths.has("/var/log/install.log")).toBe(false);
     expect(paths.get("/var/log")?.type).toBe("dir");
+  });
+
+  it("the default zstd qcow2 (converted out of order, then put in guest order): identical, and no out-of-order file is left", async () => {
+    const sb = sandbox();
+    const tarball = path.join(sb.dir, "root.tar");
+    writeRoot(tarball);
+    const ks = `liveimg --url=file://${tarball}\npart /boot --fstype=ext4 --size=64\npart / --fstype=ext4 --size=128\nbootloader --location=none\n`;
+    const { first, second, phases } = await buildTwice(sb, "repro-zstd", ks, EPOCH, "default");
+    expect(phases).toContain("qcow2 order");
+    const qcow2 = "repro-zstd-sda.qcow2";
+    expect(await sha256(path.join(second, qcow2))).toBe(await sha256(path.join(first, qcow2)));
+    expect((await run(["qemu-img", "info", "--output=json", path.join(second, qcow2)])).stdout).toMatch(/"compression-type": "zstd"/);
+    expect((await run(["find", sb.dir, "-name", "*.unordered"])).stdout).toBe("");
   });
 
   it("GPT with biosboot and an ESP: identical raw and qcow2, planned disk and partition GUIDs", async () => {
