@@ -112,6 +112,7 @@ async function main(): Promise<number> {
   const rss = Math.max(cold.summary.process.maxRssMiB, warm.summary.process.maxRssMiB, treeOnly.summary.process.maxRssMiB, post.summary.process.maxRssMiB);
   const checks: [string, boolean][] = [
     [`cold ${cold.wallSeconds.toFixed(1)} s <= 0.7 x floor ${floorSeconds.toFixed(1)} s`, cold.wallSeconds <= 0.7 * floorSeconds],
+    ...(mkosi !== null ? [[`cold ${cold.wallSeconds.toFixed(1)} s <= 0.6 x mkosi cold ${mkosi.coldSeconds?.toFixed(1) ?? "(failed)"} s`, mkosi.coldSeconds !== null && cold.wallSeconds <= 0.6 * mkosi.coldSeconds] as [string, boolean]] : []),
     [`warm ${warm.wallSeconds.toFixed(1)} s <= 5 s (image cache ${warm.summary.imageCache.status})`, warm.wallSeconds <= 5 && warm.summary.imageCache.status === "hit"],
     [`warm after a %post change ${post.wallSeconds.toFixed(1)} s <= 5 s, change in the image`, post.wallSeconds <= 5 && inImage.text === mark],
     [`compressed qcow2 ${mib(qcow2Of(cold).bytes)} <= 300 MiB`, qcow2Of(cold).bytes <= 300 * 2 ** 20],
