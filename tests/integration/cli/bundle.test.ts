@@ -54,6 +54,15 @@ describe("the bundled bins", () => {
     }
   });
 
+  it("end quietly with exit 0 when their reader has closed stdout (`--help | true`), instead of an EPIPE stack trace", async () => {
+    for (const bin of Object.values(manifest.bin)) {
+      // The reader closes the pipe at once; node starts in ~0.3 s, so its first write meets a closed pipe.
+      const script = `"$0" "$1" "$2" | (exec 0<&-; true); echo "status \${PIPESTATUS[0]}"`;
+      const r = await run(["bash", "-c", script, process.execPath, path.join(pkg, bin), "--help"], { cwd: dir });
+      expect({ bin, stdout: r.stdout.trim(), stderr: r.stderr }).toEqual({ bin, stdout: "status 0", stderr: "" });
+    }
+  });
+
   it("plan and validate the examples", async () => {
     const plan = await node("dist/cli.js", ["plan", path.join(repo, "examples/debian-minimal.ks")]);
     expect(plan.exitCode, plan.stderr).toBe(0);
