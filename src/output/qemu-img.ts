@@ -27,7 +27,8 @@ export function rawCopyArgs(src: string, dst: string): string[] {
 }
 
 // qcow2 v3 (compat 1.1); compressed with zstd or zlib, which -W (out-of-order writes) and -m 16 make ~40 % faster.
-// IN_ORDER (reproducible builds) leaves out -W: out-of-order writes place compressed clusters differently each run.
+// IN_ORDER leaves out -W, whose writes place compressed clusters differently each run: for a reproducible zlib qcow2 (a
+// reproducible zstd one is converted with -W and then put in guest order, see qcow2-order.ts).
 export function qcow2ConvertArgs(src: string, dst: string, codec: Extract<Codec, "zstd" | "zlib"> | null, inOrder = false): string[] {
   if (codec === null) return convert("qcow2", ["compat=1.1"], src, dst);
   return convert("qcow2", ["compat=1.1", `compression_type=${codec}`], src, dst, ["-c", ...(inOrder ? [] : ["-W"]), "-m", "16"]);

@@ -77,7 +77,7 @@ export interface OutputInput {
   package?: PackageKind;
   /** appliance-creator's --include: files or directories copied into the output directory. */
   include?: string[];
-  /** SOURCE_DATE_EPOCH of a reproducible build: archive times, and no out-of-order qcow2 writes. */
+  /** SOURCE_DATE_EPOCH of a reproducible build: archive times, and a compressed qcow2 in guest order (qcow2-order.ts). */
   epoch?: number;
 }
 
