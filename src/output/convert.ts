@@ -1,7 +1,7 @@
 // Run the planned conversions: disks in parallel, each disk's formats in turn; write .partial, check, then rename.
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import { getLogger, isDryRun, publishFile, recordPhase, run, type Teardown } from "../run/index.js";
+import { getLogger, isDryRun, publishFile, recordPhase, run, settleAll, type Teardown } from "../run/index.js";
 import type { DiskJob } from "./plan.js";
 import { reorderQcow2 } from "./qcow2-order.js";
 import { checkImage } from "./qemu-img.js";
@@ -57,14 +57,12 @@ async function putInOrder(unordered: string, job: DiskJob): Promise<void> {
 // Run every queue at once and each queue in order; wait for all before reporting the first failure,
 // so that no conversion is still writing when the caller removes the files.
 export async function runQueues(queues: readonly DiskJob[][], teardown: Teardown, hooks: JobHooks = {}): Promise<JobResult[]> {
-  const settled = await Promise.allSettled(
+  const done = await settleAll(
     queues.map(async (queue) => {
-      const done: JobResult[] = [];
-      for (const job of queue) done.push(await runDiskJob(job, teardown, hooks));
-      return done;
+      const results: JobResult[] = [];
+      for (const job of queue) results.push(await runDiskJob(job, teardown, hooks));
+      return results;
     }),
   );
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
-  if (failed !== undefined) throw failed.reason;
-  return settled.flatMap((s) => (s.status === "fulfilled" ? s.value : []));
+  return done.flat();
 }

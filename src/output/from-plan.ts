@@ -53,7 +53,7 @@ export async function writePlanOutputs(plan: BuildPlan, built: BuiltState): Prom
       teardown: built.files,
       pending: built.published,
       removeInputs: !plainRaw,
-      probeDir: built.workdir,
+      scratchDir: built.workdir,
       jobHooks: imageCacheJobHooks(plan, built.workdir),
       ...(plan.epoch !== null ? reproducibleDocumentIds(plan.epoch, plan.name, built.manifest) : {}) },
   );

@@ -31,10 +31,11 @@ export interface WriteOutputsOptions extends DescriptorOptions {
    *  caller to release once the whole build is finished (a signal during the last step still removes them). */
   pending?: DeferHandle[];
   /**
-   * Where qemu-img's zstd probe file (and a reproducible build's out-of-order qcow2) goes: the build's work directory. Beside the raw disks, in the appliance directory,
-   * a SIGKILL during the probe left it there looking like an output (the faults layer saw it once).
+   * The build's work directory, for qemu-img's zstd probe file and a reproducible build's out-of-order qcow2: beside the
+   * raw disks, in the appliance directory, a SIGKILL left the probe there looking like an output (the faults layer saw it
+   * once). Without it the probe goes beside the raw disks and a reproducible qcow2 is converted in order.
    */
-  probeDir?: string;
+  scratchDir?: string;
   /** Another way to write some conversions, and what follows them (the image cache's qcow2). */
   jobHooks?: JobHooks;
 }
@@ -42,9 +43,9 @@ export interface WriteOutputsOptions extends DescriptorOptions {
 // Write every output of INPUT into <outdir>/<name>/; on failure nothing written by this call is left behind.
 export async function writeOutputs(input: OutputInput, opts: WriteOutputsOptions = {}): Promise<OutputReport> {
   // The probe file goes into the build's work directory (a SIGKILL's reaper removes it with the rest), else beside the raw disks.
-  const probeDir = opts.probeDir ?? (input.disks.length > 0 ? path.dirname(input.disks[0]!.rawPath) : null);
+  const probeDir = opts.scratchDir ?? (input.disks.length > 0 ? path.dirname(input.disks[0]!.rawPath) : null);
   const qcow2Zstd = input.formats.includes("qcow2") && probeDir !== null ? await qemuImgHasZstd(probeDir) : false;
-  const plan = planOutputs(input, { qcow2Zstd }, opts.probeDir);
+  const plan = planOutputs(input, { qcow2Zstd }, opts.scratchDir);
   const missing = isDryRun() ? [] : input.disks.filter((d) => !existsSync(d.rawPath));
   if (missing.length > 0) throw new KsimageError(`no raw disk to convert: ${missing.map((d) => `${d.name} (${d.rawPath})`).join(", ")} does not exist`);
   const local = new Teardown();

@@ -141,7 +141,7 @@ function readAt(fd: number, at: number, length: number): Buffer {
 }
 
 // Rewrite the qcow2 FROM (written by qemu-img convert -c -W) into TO with every cluster in guest order.
-export async function reorderQcow2(from: string, to: string): Promise<{ clusters: number; bytes: number }> {
+export async function reorderQcow2(from: string, to: string): Promise<{ clusters: number }> {
   const src = openSync(from, "r");
   try {
     const header = parseQcow2Header(readAt(src, 0, 65536));
@@ -238,9 +238,8 @@ export async function reorderQcow2(from: string, to: string): Promise<{ clusters
         if (k % 4096 === 4095) await new Promise(setImmediate);
       }
       flush();
-      const size = n.total * cs;
-      ftruncateSync(out, size);
-      return { clusters: pieces.length, bytes: size };
+      ftruncateSync(out, n.total * cs);
+      return { clusters: pieces.length };
     } finally {
       closeSync(out);
     }

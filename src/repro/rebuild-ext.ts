@@ -9,7 +9,7 @@ import { KsimageError } from "../errors.js";
 import { mkfsArgs, mkfsEnv } from "../partition/mkfs.js";
 import { unmount } from "../partition/mount.js";
 import type { FilesystemPlan, LayoutPlan, MountPlan } from "../partition/types.js";
-import { isDryRun, journal, run, type Teardown } from "../run/index.js";
+import { isDryRun, journal, run, settleAll, type Teardown } from "../run/index.js";
 import { clampTimesArgs } from "./tree.js";
 
 /** A byte range of a disk file. */
@@ -162,8 +162,7 @@ export async function rebuildExtFilesystems(layout: LayoutPlan, root: string, di
     entry.rebuilt.push(r.range);
   }
   // Every job ends (and unmounts its tree) before the first failure is reported.
-  const failed = (await Promise.allSettled(jobs.map((job) => job()))).find((s): s is PromiseRejectedResult => s.status === "rejected");
-  if (failed !== undefined) throw failed.reason;
+  await settleAll(jobs.map((job) => job()));
   return [...out.values()];
 }
 

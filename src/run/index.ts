@@ -16,6 +16,7 @@ export {
 export { killAllChildren, liveChildCount, liveChildNames, processTree, stopAllChildren } from "./children.js";
 export { toolFailure, tailLines, STDERR_TAIL_LINES } from "./failure.js";
 export { publishFile } from "./publish.js";
+export { settleAll } from "./settle.js";
 export { PhaseRecorder, setPhaseRecorder, recordPhase, biggestPhases, type PhaseTime } from "./phases.js";
 export {
   Teardown,

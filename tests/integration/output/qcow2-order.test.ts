@@ -76,7 +76,7 @@ describe("writeOutputs with SOURCE_DATE_EPOCH", () => {
       name: "app", version: "1.0", release: "1", arch: "x86_64", disks: [{ name: "sda", rawPath: raw, sizeBytes: DISK_BYTES }], formats: ["qcow2"],
       compress: "default", vcpu: 1, memoryMiB: 512, networks: [], uefi: false, checksum: false, outdir: path.join(dir, "out"), epoch: 1700000000,
     };
-    const report = await writeOutputs(input, { probeDir: scratch });
+    const report = await writeOutputs(input, { scratchDir: scratch });
     const qcow2 = report.files.find((f) => f.path.endsWith(".qcow2"))!.path;
     const reordered = path.join(dir, "inorder-reordered.qcow2");
     await reorderQcow2(path.join(dir, "inorder.qcow2"), reordered);
