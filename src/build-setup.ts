@@ -5,11 +5,14 @@ import path from "node:path";
 import type { BuildOptions } from "./build.js";
 import { checkTools } from "./build-tools.js";
 import { KsimageError, PlanError } from "./errors.js";
+import { readHostConfig } from "./installer/host-sources.js";
 import { verifyLiveimgChecksum } from "./installer/liveimg-checksum.js";
 import { checkVolumeGroupNames } from "./partition/lvm.js";
 import { deviceMapperAvailable } from "./partition/map.js";
 import { mountsUnder, unmount } from "./partition/mount.js";
 import type { BuildPlan } from "./plan.js";
+import { needsXfsTools } from "./repro/rebuild.js";
+import { ensureXfsTools } from "./tools/xfsprogs.js";
 import { BuildJournal, JOURNAL_FILE, isDryRun, ownerIdentity, retryUntil, run, setJournal, type Teardown, type TeardownReport } from "./run/index.js";
 
 // Refuse, before touching anything, what this host or this plan cannot build.
@@ -28,6 +31,8 @@ export async function checkPlanCanBuild(plan: BuildPlan): Promise<void> {
     if (plan.source.checksum !== undefined) await verifyLiveimgChecksum(plan.source.path, plan.source.checksum, pos);
   }
   await checkTools(plan);
+  // A reproducible xfs is made again with a newer mkfs.xfs than the host's: fetched now, so a failure touches nothing.
+  if (plan.live === null && needsXfsTools(plan.layout)) await ensureXfsTools(await readHostConfig());
 }
 
 // A fresh work directory (0700, owner-only), removed at the end unless kept.

@@ -14,6 +14,8 @@ import { mountTools } from "./partition/mount.js";
 import { partitionTools } from "./partition/parted.js";
 import { vfatFillTools } from "./partition/vfat-fill.js";
 import type { BuildPlan } from "./plan.js";
+import { needsXfsTools } from "./repro/rebuild.js";
+import { xfsToolsDir, xfsToolsReady } from "./tools/xfsprogs.js";
 import { installHint, which } from "./run/index.js";
 
 /** A host tool and the reason the build runs it. */
@@ -37,6 +39,7 @@ export async function buildTools(plan: BuildPlan): Promise<ToolNeed[]> {
     ...bootloaderTools(plan.bootloader, { plainPassword: plan.ks.bootloader.password !== null && !plan.ks.bootloader.isCrypted }),
     ...firstbootTools(plan.ks),
     ...vfatFillTools(plan.layout),
+    ...(plan.live === null && needsXfsTools(plan.layout) && !xfsToolsReady(xfsToolsDir()) ? [{ tool: "dpkg-deb", reason: "unpack the xfs tools tree (xfsprogs new enough to make a reproducible xfs)" }] : []),
     ...(plan.live ? liveTools() : [{ tool: "fstrim", reason: "discard free blocks before conversion" }, ...outputTools({ ...plan.output, uefi: plan.bootloader.firmware === "uefi" })]),
   ];
   const seen = new Set<string>();

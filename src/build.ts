@@ -35,7 +35,8 @@ import { partitionDisk } from "./partition/parted.js";
 import { copyCachedDisks, storeCachedDisks } from "./image-cache/steps.js";
 import { removeImageIdentity } from "./repro/identity.js";
 import { installSources, type SourcesResult } from "./repro/sources.js";
-import { rebuildExtFilesystems, rebuiltMounts, writeRebuiltFilesystems, type RebuiltDisk } from "./repro/rebuild-ext.js";
+import { rebuildFilesystems, rebuiltMounts, writeRebuiltFilesystems, type RebuiltDisk } from "./repro/rebuild.js";
+import { xfsToolsDir } from "./tools/xfsprogs.js";
 import { clampTimesArgs, removeVolatile } from "./repro/tree.js";
 import { getLogger, installSignalHandlers, isDryRun, run, setJournal, Teardown, type DeferHandle, publishFile, PhaseRecorder, setPhaseRecorder, type PhaseTime } from "./run/index.js";
 
@@ -146,7 +147,7 @@ const STEPS: Step[] = [
   ["record installed packages", recordPackages],
   ["make the tree reproducible", reproducibleTree],
   ["make the live ISO", makeIso],
-  ["make the ext file systems again from their trees", rebuildExt],
+  ["make the ext and xfs file systems again from their trees", rebuildTrees],
   ["trim free space", trimFilesystems],
   ["unmount and unmap", releaseDevices],
   ["write the rebuilt file systems", writeRebuilt],
@@ -423,16 +424,16 @@ async function removeIdentity(ctx: BuildContext): Promise<void> {
 async function reproducibleTree(ctx: BuildContext): Promise<void> {
   if (ctx.plan.epoch === null || isDryRun()) return;
   const removed = await removeVolatile(ctx.root);
-  // The ext file systems made again from their trees clamp their own trees then; a live ISO takes the whole tree as it is.
+  // The ext and xfs file systems made again from their trees clamp their own trees then; a live ISO takes the whole tree as it is.
   const rebuilt = ctx.plan.live === null ? rebuiltMounts(ctx.plan.layout).map((r) => r.mount) : [];
   const mounts = ctx.plan.layout.mounts.filter((m) => !rebuilt.includes(m));
   if (mounts.length > 0) await run(clampTimesArgs(ctx.root, mounts.map((m) => m.mountpoint), ctx.plan.epoch, mounts.map((m) => m.fstype)), { reason: "clamp the times of the tree to SOURCE_DATE_EPOCH" });
   getLogger().info({ removed }, `reproducible tree: ${removed.length} volatile files removed, times clamped to ${ctx.plan.epoch}`);
 }
 
-async function rebuildExt(ctx: BuildContext): Promise<void> {
+async function rebuildTrees(ctx: BuildContext): Promise<void> {
   if (ctx.plan.epoch === null) return;
-  ctx.rebuilt = await rebuildExtFilesystems(ctx.plan.layout, ctx.root, ctx.disks, ctx.workdir, ctx.files);
+  ctx.rebuilt = await rebuildFilesystems(ctx.plan.layout, ctx.root, ctx.disks, ctx.workdir, xfsToolsDir(), ctx.files);
 }
 
 async function writeRebuilt(ctx: BuildContext): Promise<void> {

@@ -54,14 +54,14 @@ export function diskIdentifierArgs(disk: DiskPlan, file: string): string[][] {
   return argv;
 }
 
-// SOURCE_DATE_EPOCH: the file systems ksimage cannot make byte-identical (xfsprogs 6.1 and btrfs-progs 6.2 cannot fill a
-// file system from a directory on a fixed clock, and a mounted one differs every time), one warning each.
+// SOURCE_DATE_EPOCH: the file systems ksimage cannot make byte-identical (btrfs-progs cannot fill a file system from a
+// directory on a fixed clock, and a mounted one differs every time), one warning each.
 export function unreproducibleFilesystems(disks: readonly DiskPlan[]): string[] {
   const out: string[] = [];
   for (const d of disks) {
     for (const p of d.partitions) {
       const t = p.filesystem?.fstype;
-      if (t === "xfs" || t === "btrfs") out.push(`SOURCE_DATE_EPOCH: the ${t} file system of ${p.mountpoint ?? p.ksName} (disk ${d.name} partition ${p.number}) is not byte-reproducible; only ext2/3/4, FAT and swap are (see README, Reproducible builds)`);
+      if (t === "btrfs") out.push(`SOURCE_DATE_EPOCH: the ${t} file system of ${p.mountpoint ?? p.ksName} (disk ${d.name} partition ${p.number}) is not byte-reproducible; only ext2/3/4, xfs, FAT and swap are (see README, Reproducible builds)`);
     }
   }
   return out;

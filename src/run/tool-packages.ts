@@ -46,6 +46,7 @@ export const toolPackages: Readonly<Record<string, ToolPackage>> = {
   rpmbuild: { debian: "rpm", fedora: "rpm-build" },
   createrepo_c: { debian: "createrepo-c", fedora: "createrepo_c" },
   mmdebstrap: both("mmdebstrap"),
+  "dpkg-deb": both("dpkg"),
   "grub-install": { debian: "grub2-common", fedora: "grub2-tools" },
   "grub-mkimage": { debian: "grub-common", fedora: "grub2-tools" },
   mcopy: both("mtools"),

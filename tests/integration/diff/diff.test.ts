@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../../../src/cli/main.js";
 import { diffImages, formatDiff } from "../../../src/diff/index.js";
-import { inodeTimeRequests, usedInodes } from "../../../src/repro/rebuild-ext.js";
+import { inodeTimeRequests, usedInodes } from "../../../src/repro/rebuild.js";
 import { run } from "../../../src/run/index.js";
 
 const MIB = 1024 * 1024;

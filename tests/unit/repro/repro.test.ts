@@ -13,7 +13,7 @@ import type { DiskPlan, FilesystemPlan } from "../../../src/partition/types.js";
 import { reproducibleDocumentIds } from "../../../src/repro/descriptors.js";
 import { sourceDateEpoch } from "../../../src/repro/epoch.js";
 import { keygenMechanism, KEYGEN_UNIT, removeImageIdentity } from "../../../src/repro/identity.js";
-import { atOffset, copyRangeArgs, inodeTimeRequests, keptRanges, mkfsFromTreeArgs, nestedMountpoints, rebuiltMounts, usedInodes } from "../../../src/repro/rebuild-ext.js";
+import { atOffset, copyRangeArgs, inodeTimeRequests, keptRanges, mkfsFromTreeArgs, nestedMountpoints, needsXfsTools, rebuiltMounts, usedInodes } from "../../../src/repro/rebuild.js";
 import { clampTimesArgs, removeVolatile } from "../../../src/repro/tree.js";
 import { planLayout } from "../../../src/partition/layout.js";
 import { parseOk } from "../../helpers/ks.js";
@@ -86,12 +86,14 @@ describe("disk identifiers", () => {
     ]);
   });
 
-  it("plans nothing without an epoch, and warns for xfs and btrfs with one", () => {
+  it("plans nothing without an epoch, and warns for btrfs (not xfs, made again by the tools tree) with one", () => {
     expect(diskIdentifierArgs(disk("gpt"), "f")).toEqual([]);
     const d = disk("msdos");
     d.partitions[0]!.filesystem = fs({ fstype: "xfs" });
     d.partitions[0]!.mountpoint = "/srv";
-    expect(unreproducibleFilesystems([d])).toEqual([expect.stringMatching(/the xfs file system of \/srv \(disk sda partition 1\) is not byte-reproducible/)]);
+    expect(unreproducibleFilesystems([d])).toEqual([]);
+    d.partitions[0]!.filesystem = fs({ fstype: "btrfs" });
+    expect(unreproducibleFilesystems([d])).toEqual([expect.stringMatching(/the btrfs file system of \/srv \(disk sda partition 1\) is not byte-reproducible; only ext2\/3\/4, xfs, FAT and swap are/)]);
   });
 
   it("the layout plans identifiers and ext hash seeds only with a seed", () => {
@@ -145,19 +147,25 @@ describe("mkfs on the epoch's clock", () => {
     ]);
   });
 
-  it("rebuilds only the ext file systems of a reproducible plan that sit on a partition and have no build mount options", () => {
+  it("rebuilds only the ext and xfs file systems of a reproducible plan that sit on a partition and have no build mount options", () => {
     const part = (number: number, fstype: string, reproducible?: object) => ({ number, startSector: 2048 * number, sizeBytes: 1048576, filesystem: { fstype, ...(reproducible ? { reproducible } : {}) } });
     const r = { hashSeed: "S", time: 1 };
     const layout = {
-      disks: [{ name: "sda", partitions: [part(1, "ext4", r), part(2, "xfs", r), part(3, "ext4", r), part(4, "ext4")] }],
+      disks: [{ name: "sda", partitions: [part(1, "ext4", r), part(2, "xfs", r), part(3, "ext4", r), part(4, "ext4"), part(5, "btrfs", r)] }],
       mounts: [
         { mountpoint: "/boot", disk: "sda", partition: 1, fstype: "ext4", options: [] },
         { mountpoint: "/", disk: "sda", partition: 2, fstype: "xfs", options: [] },
         { mountpoint: "/var", disk: "sda", partition: 3, fstype: "ext4", options: ["noatime"] },
         { mountpoint: "/srv", disk: "sda", partition: 4, fstype: "ext4", options: [] },
+        { mountpoint: "/data", disk: "sda", partition: 5, fstype: "btrfs", options: [] },
       ],
     };
-    expect(rebuiltMounts(layout as never).map((m) => [m.mount.mountpoint, m.range])).toEqual([["/boot", { start: 1048576, length: 1048576 }]]);
+    expect(rebuiltMounts(layout as never).map((m) => [m.mount.mountpoint, m.range])).toEqual([
+      ["/boot", { start: 1048576, length: 1048576 }],
+      ["/", { start: 2097152, length: 1048576 }],
+    ]);
+    expect(needsXfsTools(layout as never)).toBe(true);
+    expect(needsXfsTools({ ...layout, mounts: layout.mounts.filter((m) => m.fstype !== "xfs") } as never)).toBe(false);
   });
 
   it("clamps only times newer than the epoch, per file system of the image", () => {

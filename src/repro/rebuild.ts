@@ -1,15 +1,18 @@
-// Reproducible ext file systems: a mounted, written-to ext4 is never the same twice (inode times, block placement, journal,
-// last-mounted path), so each one is made again from its finished tree with `mkfs.ext4 -d`, on the e2fsprogs clock. The new
+// Reproducible ext and xfs file systems: a mounted, written-to file system is never the same twice (inode times, block
+// placement, journal, last-mounted path), so each one is made again from its finished tree: ext with `mkfs.ext4 -d` on the
+// e2fsprogs clock, xfs with the tools tree's `mkfs.xfs -p` (rebuild-xfs.ts). The new
 // file systems go straight to their offsets in a new sparse disk file; after unmapping, the rest of the old disk (partition
 // table, boot loader gap, other file systems) is copied around them and the new file replaces the old one by a rename: the
 // old file systems' bytes are never read, punched or flushed.
 import { lstat, lutimes, mkdir, open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { KsimageError } from "../errors.js";
+import { detachLoopsOf } from "../partition/loop.js";
 import { mkfsArgs, mkfsEnv } from "../partition/mkfs.js";
 import { unmount } from "../partition/mount.js";
 import type { FilesystemPlan, LayoutPlan, MountPlan } from "../partition/types.js";
 import { isDryRun, journal, run, settleAll, type Teardown } from "../run/index.js";
+import { rebuildXfsAt } from "./rebuild-xfs.js";
 import { clampTimesArgs } from "./tree.js";
 
 /** A byte range of a disk file. */
@@ -18,7 +21,7 @@ export interface ByteRange {
   length: number;
 }
 
-/** A disk whose ext file systems were made again into a new disk file, which replaces it once the rest is copied over. */
+/** A disk whose ext and xfs file systems were made again into a new disk file, which replaces it once the rest is copied over. */
 export interface RebuiltDisk {
   disk: string;
   /** The disk file the build wrote (its loop device is detached before the copy). */
@@ -30,18 +33,19 @@ export interface RebuiltDisk {
   rebuilt: ByteRange[];
 }
 
-/** A mounted ext file system of the layout that a reproducible build makes again from its tree. */
+/** A mounted ext or xfs file system of the layout that a reproducible build makes again from its tree. */
 export interface RebuiltMount {
   mount: MountPlan;
   fs: FilesystemPlan;
   range: ByteRange;
 }
 
-// The mounts of LAYOUT made again from their trees: ext, on a partition, with no build mount options, in a reproducible plan.
+// The mounts of LAYOUT made again from their trees: ext or xfs, on a partition, with no build mount options, in a
+// reproducible plan.
 export function rebuiltMounts(layout: LayoutPlan): RebuiltMount[] {
   const out: RebuiltMount[] = [];
   for (const m of layout.mounts) {
-    if (!m.fstype.startsWith("ext") || m.options.length > 0) continue;
+    if (!(m.fstype.startsWith("ext") || m.fstype === "xfs") || m.options.length > 0) continue;
     const part = layout.disks.find((d) => d.name === m.disk)?.partitions.find((p) => p.number === m.partition);
     if (part?.filesystem?.reproducible === undefined) continue;
     out.push({ mount: m, fs: part.filesystem, range: { start: part.startSector * 512, length: part.sizeBytes } });
@@ -84,8 +88,12 @@ export function inodeTimeRequests(inodes: readonly number[], epoch: number): str
   return inodes.map((i) => `sif <${i}> ctime @${epoch}\nsif <${i}> atime @${epoch}\n`).join("");
 }
 
-// Bind-mount (only) the file system of R under ROOT on SRC, make it again at its offset in FILE, unmount SRC, fix the inode times.
-async function rebuildOne(r: RebuiltMount, root: string, nested: readonly string[], src: string, file: string, teardown: Teardown): Promise<void> {
+/** Whether a reproducible build of LAYOUT makes an xfs file system again, which needs the xfs tools tree. */
+export const needsXfsTools = (layout: LayoutPlan): boolean => rebuiltMounts(layout).some((r) => r.fs.fstype === "xfs");
+
+// Bind-mount (only) the file system of R under ROOT on SRC, make it again at its offset in FILE, unmount SRC, fix the
+// inode times (ext; the xfs tools set them from the epoch).
+async function rebuildOne(r: RebuiltMount, root: string, nested: readonly string[], src: string, file: string, xfsTools: string, teardown: Teardown): Promise<void> {
   const { fs, mount } = r;
   const epoch = fs.reproducible!.time;
   const env = mkfsEnv(fs);
@@ -98,12 +106,13 @@ async function rebuildOne(r: RebuiltMount, root: string, nested: readonly string
     // while the tree's times were clamped: clamp this file system's own tree as the bind mount shows it.
     if (!isDryRun()) for (const dir of nested) await clampOne(path.join(src, dir), epoch);
     await run(clampTimesArgs(src, ["/"], epoch, [fs.fstype]), { reason: `clamp the times of ${mount.mountpoint}'s own tree` });
-    await run(mkfsFromTreeArgs(fs, file, src, r.range.start, r.range.length), { env, reason: `make the ${fs.fstype} file system of ${mount.mountpoint} again from its tree (reproducible)` });
+    if (fs.fstype === "xfs") await rebuildXfsAt(fs, xfsTools, src, file, r.range.start, r.range.length, mount.mountpoint);
+    else await run(mkfsFromTreeArgs(fs, file, src, r.range.start, r.range.length), { env, phase: "rebuild ext", reason: `make the ${fs.fstype} file system of ${mount.mountpoint} again from its tree (reproducible)` });
   } finally {
     await unmount(src);
     handle.release();
   }
-  if (isDryRun()) return;
+  if (isDryRun() || fs.fstype === "xfs") return;
   const device = atOffset(file, r.range.start);
   const { stdout } = await run(["dumpe2fs", device], { reason: "find the inodes in use" });
   const count = Number(/^Inode count:\s+(\d+)/m.exec(stdout)?.[1] ?? NaN);
@@ -127,9 +136,10 @@ export function nestedMountpoints(layout: LayoutPlan, mountpoint: string): strin
 // The file a disk's rebuilt file systems are made in, beside it (the rename that replaces the disk stays on one file system).
 export const nextDiskFile = (raw: string): string => `${raw}.rebuilt`;
 
-// A new owner-only sparse file of SIZEBYTES; its removal is registered before it exists.
+// A new owner-only sparse file of SIZEBYTES; its removal (after its loop devices, for xfs) is registered before it exists.
 async function createNext(file: string, sizeBytes: number, teardown: Teardown): Promise<void> {
   teardown.defer(`remove ${file}`, () => rm(file, { force: true }));
+  teardown.defer(`detach the loop devices of ${file}`, () => detachLoopsOf(file));
   if (isDryRun()) return;
   await rm(file, { force: true });
   const handle = await open(file, "wx", 0o600);
@@ -141,10 +151,11 @@ async function createNext(file: string, sizeBytes: number, teardown: Teardown): 
   }
 }
 
-// For a reproducible build: make every ext file system of LAYOUT again from its mounted tree, at its offset in a new file beside
-// its disk file (DISKS: disk name to file and size). They are made at the same time (each writes only its own partition's
-// bytes, so the result does not depend on the order): the small /boot costs no time beside the root file system.
-export async function rebuildExtFilesystems(layout: LayoutPlan, root: string, disks: Record<string, { path: string; sizeBytes: number }>, workdir: string, teardown: Teardown): Promise<RebuiltDisk[]> {
+// For a reproducible build: make every ext and xfs file system of LAYOUT again from its mounted tree, at its offset in a
+// new file beside its disk file (DISKS: disk name to file and size; XFSTOOLS: the xfs tools tree). They are made at the
+// same time (each writes only its own partition's bytes, so the result does not depend on the order): the small /boot
+// costs no time beside the root file system.
+export async function rebuildFilesystems(layout: LayoutPlan, root: string, disks: Record<string, { path: string; sizeBytes: number }>, workdir: string, xfsTools: string, teardown: Teardown): Promise<RebuiltDisk[]> {
   const out = new Map<string, RebuiltDisk>();
   const jobs: (() => Promise<void>)[] = [];
   for (const r of rebuiltMounts(layout)) {
@@ -158,7 +169,7 @@ export async function rebuildExtFilesystems(layout: LayoutPlan, root: string, di
     }
     const src = path.join(workdir, "reproducible", `tree-${r.mount.disk}-${r.mount.partition}`);
     const next = entry.next;
-    jobs.push(() => rebuildOne(r, root, nestedMountpoints(layout, r.mount.mountpoint), src, next, teardown));
+    jobs.push(() => rebuildOne(r, root, nestedMountpoints(layout, r.mount.mountpoint), src, next, xfsTools, teardown));
     entry.rebuilt.push(r.range);
   }
   // Every job ends (and unmounts its tree) before the first failure is reported.
