@@ -63,6 +63,11 @@ export function mkfsFromTreeArgs(fs: FilesystemPlan, file: string, tree: string,
   return [...argv, "-d", tree, file, `${Math.floor(sizeBytes / 1024)}k`];
 }
 
+// The mount argv that makes the bind mount SRC read-only and noatime (the file system itself stays as it is).
+export function readOnlyTreeArgs(src: string): string[] {
+  return ["mount", "-o", "remount,bind,ro,noatime", src];
+}
+
 // The name e2fsprogs' other tools open a file system at byte OFFSET of FILE by (unix_io's offset option).
 export function atOffset(file: string, offset: number): string {
   return `${file}?offset=${offset}`;
@@ -106,6 +111,10 @@ async function rebuildOne(r: RebuiltMount, root: string, nested: readonly string
     // while the tree's times were clamped: clamp this file system's own tree as the bind mount shows it.
     if (!isDryRun()) for (const dir of nested) await clampOne(path.join(src, dir), epoch);
     await run(clampTimesArgs(src, ["/"], epoch, [fs.fstype]), { reason: `clamp the times of ${mount.mountpoint}'s own tree` });
+    // Read-only and noatime for mkfs (flags of this bind mount alone): the clamp left atime = mtime on every file it
+    // touched, so each read would update an access time through the journal (relatime), 17,000 inode writes that made
+    // mkfs.ext4 -d of the Debian example's / take 2.1 to 2.8 s instead of 1.5 s.
+    await run(readOnlyTreeArgs(src), { reason: `read the tree of ${mount.mountpoint} without writing access times` });
     if (fs.fstype === "xfs") await rebuildXfsAt(fs, xfsTools, src, file, r.range.start, r.range.length, mount.mountpoint);
     else await run(mkfsFromTreeArgs(fs, file, src, r.range.start, r.range.length), { env, phase: "rebuild ext", reason: `make the ${fs.fstype} file system of ${mount.mountpoint} again from its tree (reproducible)` });
   } finally {
