@@ -40,14 +40,33 @@ export function keyscanArgs(port: number): string[] {
   return ["ssh-keyscan", "-T", "5", "-p", String(port), "-t", "rsa,ecdsa,ed25519", "127.0.0.1"];
 }
 
-/** Ask until the server offers keys or the deadline passes; the keys, or null. `stopped` ends the wait early (QEMU exited). */
-export async function waitForHostKeys(port: number, deadline: number, stopped: () => boolean, pollMs = 2000): Promise<HostKey[] | null> {
+/** The key types keyscanArgs asks for, as ssh-keyscan names them. */
+export const WANTED_KEY_TYPES = ["ecdsa-sha2-nistp256", "ssh-ed25519", "ssh-rsa"];
+
+/** KEYS with those of MORE added (one per type), sorted by type. */
+export function mergeKeys(keys: readonly HostKey[], more: readonly HostKey[]): HostKey[] {
+  const byType = new Map(keys.map((k) => [k.type, k]));
+  for (const k of more) if (!byType.has(k.type)) byType.set(k.type, k);
+  return [...byType.values()].sort((a, b) => a.type.localeCompare(b.type));
+}
+
+/**
+ * Ask until the server offers keys or the deadline passes; the keys, or null. `stopped` ends the wait early (QEMU exited).
+ * ssh-keyscan makes one connection per key type, and a guest still busy booting under TCG may let one of them time out:
+ * once some keys came, it asks up to EXTRA more times for the types still missing (a server may offer fewer types).
+ */
+export async function waitForHostKeys(port: number, deadline: number, stopped: () => boolean, pollMs = 2000, extra = 3): Promise<HostKey[] | null> {
+  let keys: HostKey[] = [];
+  let tries = 0;
   for (;;) {
     // Before sshd listens, QEMU accepts the connection and closes it: ssh-keyscan prints nothing.
     const r = await run(keyscanArgs(port), { reason: "read the guest's SSH host keys", allowExitCodes: [0, 1], timeoutMs: 30_000, dryRun: false });
-    const keys = parseKeyscan(r.stdout);
-    if (keys.length > 0) return keys;
-    if (stopped() || Date.now() >= deadline) return null;
+    keys = mergeKeys(keys, parseKeyscan(r.stdout));
+    if (keys.length > 0) {
+      if (WANTED_KEY_TYPES.every((t) => keys.some((k) => k.type === t)) || tries >= extra) return keys;
+      tries += 1;
+    }
+    if (stopped() || Date.now() >= deadline) return keys.length > 0 ? keys : null;
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }

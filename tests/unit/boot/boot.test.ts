@@ -6,7 +6,7 @@ import { judgeConsole, lastHandover, lastLines, stripAnsi } from "../../../src/b
 import { parseImageFormat, qemuImgInfoArgs } from "../../../src/boot/image-format.js";
 import { pickOvmf } from "../../../src/boot/ovmf.js";
 import { qemuArgs, qemuEscape, type QemuOptions } from "../../../src/boot/qemu-args.js";
-import { keyscanArgs, parseKeyscan } from "../../../src/boot/ssh-probe.js";
+import { keyscanArgs, mergeKeys, parseKeyscan, WANTED_KEY_TYPES } from "../../../src/boot/ssh-probe.js";
 import { bootFailure, parseMemory, parseTimeout } from "../../../src/cli/boot.js";
 import { UsageError } from "../../../src/errors.js";
 
@@ -194,6 +194,12 @@ describe("ssh-keyscan", () => {
     expect(parseKeyscan(out).map((k) => k.type)).toEqual(["ecdsa-sha2-nistp256", "ssh-ed25519", "ssh-rsa"]);
     expect(parseKeyscan(out).find((k) => k.type === "ssh-ed25519")?.key).toBe("AAAAC3NzaC1lZDI1NTE5AAAAIG");
     expect(parseKeyscan("")).toEqual([]);
+    // Keys from two attempts (one connection of the first timed out): one per type, the first seen kept.
+    const first = [{ type: "ssh-ed25519", key: "A" }];
+    expect(mergeKeys(first, [{ type: "ssh-rsa", key: "R" }, { type: "ssh-ed25519", key: "B" }, { type: "ecdsa-sha2-nistp256", key: "E" }])).toEqual([
+      { type: "ecdsa-sha2-nistp256", key: "E" }, { type: "ssh-ed25519", key: "A" }, { type: "ssh-rsa", key: "R" },
+    ]);
+    expect(WANTED_KEY_TYPES).toEqual(parseKeyscan(out).map((k) => k.type));
     expect(parseKeyscan("# 127.0.0.1:40022 SSH-2.0-OpenSSH_9.2p1\n")).toEqual([]);
   });
 });
