@@ -12,6 +12,7 @@ import { mkfsArgs, mkfsEnv } from "../partition/mkfs.js";
 import { unmount } from "../partition/mount.js";
 import type { FilesystemPlan, LayoutPlan, MountPlan } from "../partition/types.js";
 import { isDryRun, journal, run, settleAll, type Teardown } from "../run/index.js";
+import { superblockOffsets, zeroLifetimeWrites } from "./ext-superblocks.js";
 import { rebuildXfsAt } from "./rebuild-xfs.js";
 import { clampTimesArgs } from "./tree.js";
 
@@ -127,6 +128,8 @@ async function rebuildOne(r: RebuiltMount, root: string, nested: readonly string
   const count = Number(/^Inode count:\s+(\d+)/m.exec(stdout)?.[1] ?? NaN);
   if (!Number.isSafeInteger(count)) throw new KsimageError(`dumpe2fs of ${device} shows no inode count`);
   await run(["debugfs", "-w", "-f", "-", device], { input: inodeTimeRequests(usedInodes(stdout, count), epoch), env, reason: `set the inode times of ${mount.mountpoint} to SOURCE_DATE_EPOCH` });
+  // Last: debugfs adds what it wrote to the primary superblock's counter when it closes.
+  await zeroLifetimeWrites(file, r.range.start, superblockOffsets(stdout));
 }
 
 async function clampOne(file: string, epoch: number): Promise<void> {
