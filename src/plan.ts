@@ -189,7 +189,7 @@ export async function planAppliance(ks: Kickstart, opts: PlanOptions = {}): Prom
     ...checkAptRepoOptions(ks, packages),
     ...firstbootPlanWarnings(ks, packages),
   ];
-  const treeCache = await planTreeCache(packages, opts.treeCache ?? "none", plan.layout);
+  const treeCache = await planTreeCache(packages, opts.treeCache ?? "none", plan.layout, plan.epoch);
   if (packages === null) return planImageCache({ ...plan, treeCache, warnings }, opts.imageCache ?? true);
   return planImageCache({ ...plan, packages, treeCache, warnings, source: { kind: "packages", backend: packages.backend } }, opts.imageCache ?? true);
 }

@@ -34,14 +34,14 @@ async function missReason(dir: string, inputs: TreeKeyInputs): Promise<string> {
 }
 
 // Decide hit or miss for SOURCE in the cache CHOICE, with the reason `ksimage plan` prints.
-export async function planTreeCache(source: PackageSource | null, choice: TreeCacheChoice, layout: LayoutPlan): Promise<TreeCachePlan> {
+export async function planTreeCache(source: PackageSource | null, choice: TreeCacheChoice, layout: LayoutPlan, epoch: number | null = null): Promise<TreeCachePlan> {
   if (source === null) return { status: "off", reason: "no package installation: nothing to cache" };
   if (choice === "none") return { status: "off", reason: "no --cache DIR" };
   if (choice === "disabled") return { status: "off", reason: "--no-cache" };
   const revisions = await metadataRevisions(source);
   if (!revisions.ok) return { status: "off", reason: `not cached: ${revisions.reason}` };
   const rootFstype = layout.mounts.find((m) => m.mountpoint === "/")?.fstype ?? null;
-  const inputs = treeKeyInputs(source, revisions.sources, rootFstype);
+  const inputs = treeKeyInputs(source, revisions.sources, rootFstype, epoch);
   const key = treeKey(inputs);
   const dir = path.resolve(choice.dir);
   const { entry, problem } = await readEntry(dir, key);

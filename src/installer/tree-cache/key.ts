@@ -7,7 +7,7 @@ import type { Backend, PackageSelection, PackageSource } from "../types.js";
  * The version of the recipe that turns a package set into a tree (mmdebstrap hooks, dpkg and dnf settings).
  * Bump it whenever ksimage changes what an install writes: every older entry then misses.
  */
-export const TREE_RECIPE = 1;
+export const TREE_RECIPE = 2;
 
 /** One repository or mirror the tree was installed from, with the revision of its metadata. */
 export interface SourceRevision {
@@ -30,6 +30,11 @@ export interface TreeKeyInputs {
   selection: PackageSelection;
   /** initramfs-tools is told the root filesystem's type, so it is part of the tree. */
   rootFstype: string | null;
+  /**
+   * The SOURCE_DATE_EPOCH the install ran with (null: none). mmdebstrap, mkinitramfs, Python and the shadow tools read it,
+   * so a tree installed on another clock (or on none) has another initramfs and other password-change days.
+   */
+  epoch: number | null;
 }
 
 const stringify = configure({ deterministic: true });
@@ -38,7 +43,7 @@ const stringify = configure({ deterministic: true });
 const DEBIAN_ARCH: Record<string, string> = { x64: "amd64", arm64: "arm64", ia32: "i386", arm: "armhf", ppc64: "ppc64el", s390x: "s390x", riscv64: "riscv64" };
 
 // The key inputs of SOURCE with the given metadata revisions.
-export function treeKeyInputs(source: PackageSource, sources: SourceRevision[], rootFstype: string | null): TreeKeyInputs {
+export function treeKeyInputs(source: PackageSource, sources: SourceRevision[], rootFstype: string | null, epoch: number | null = null): TreeKeyInputs {
   return {
     recipe: TREE_RECIPE,
     backend: source.backend,
@@ -48,6 +53,7 @@ export function treeKeyInputs(source: PackageSource, sources: SourceRevision[], 
     sources,
     selection: source.selection,
     rootFstype,
+    epoch,
   };
 }
 
@@ -73,7 +79,7 @@ const show = (v: unknown): string => stringify(v) ?? "undefined";
 // What differs between two key inputs, one short phrase each ("packages: +vim -less", "suite bookworm -> trixie").
 export function keyDifferences(was: TreeKeyInputs, now: TreeKeyInputs): string[] {
   const out: string[] = [];
-  for (const field of ["recipe", "backend", "arch", "release", "variant", "rootFstype"] as const) {
+  for (const field of ["recipe", "backend", "arch", "release", "variant", "rootFstype", "epoch"] as const) {
     if (was[field] !== now[field]) out.push(`${field} ${show(was[field])} -> ${show(now[field])}`);
   }
   const wasSources = new Map(was.sources.map((s) => [s.source, s.revision]));

@@ -59,6 +59,8 @@ describe("treeKey", () => {
     ["variant", { variant: "important" }, 'variant "minbase" -> "important"'],
     ["metadata", { sources: [{ source: "deb x bookworm main", revision: "r2" }] }, "metadata of deb x bookworm main changed"],
     ["root fs", { rootFstype: "xfs" }, 'rootFstype "ext4" -> "xfs"'],
+    ["epoch", { epoch: 1700000000 }, "epoch null -> 1700000000"],
+    ["another epoch", { epoch: 1 }, "epoch null -> 1"],
     ["recipe", { recipe: TREE_RECIPE + 1 }, `recipe ${TREE_RECIPE} -> ${TREE_RECIPE + 1}`],
   ] as const)("changes with %s, and the difference is named", (_what, over, phrase) => {
     const changed = inputs(over as Partial<TreeKeyInputs>);
