@@ -10,6 +10,7 @@ import { fieldDifferences, readExtLayout, readExtSuperblock } from "./ext-layout
 import { compareTables, readPartitionTable, type PartitionTable } from "./table.js";
 import { compareTrees, type EntryDifference } from "./tree.js";
 import { readVfatTree } from "./vfat.js";
+import { readXfsTree } from "./xfs.js";
 
 /** One region of the disk (a partition, or the sectors around them) and how it differs. */
 export interface RegionReport {
@@ -69,7 +70,7 @@ const blocksIn = (ranges: readonly ByteRange[], start: number, end: number): num
   overlaps(ranges, start, end).reduce((n, r) => n + Math.ceil((Math.min(r.end, end) - Math.max(r.start, start)) / 4096), 0);
 
 // Compare one partition's file systems: superblock, tree, and what the differing blocks hold.
-async function comparePartition(a: string, b: string, name: string, start: number, end: number, ranges: ByteRange[], opts: Required<DiffOptions>): Promise<RegionReport> {
+async function comparePartition(a: string, b: string, name: string, start: number, end: number, ranges: ByteRange[], opts: Required<DiffOptions>, tmp: string): Promise<RegionReport> {
   const size = end - start;
   const [ta, tb] = await Promise.all([probeType(a, start, size), probeType(b, start, size)]);
   const base: RegionReport = { name, fstype: ta, startByte: start, endByte: end, differingBlocks: blocksIn(ranges, start, end), superblock: [], tree: null, entries: 0, blocks: null, note: null };
@@ -84,8 +85,14 @@ async function comparePartition(a: string, b: string, name: string, start: numbe
     const [treeA, treeB] = await Promise.all([readVfatTree(a, start), readVfatTree(b, start)]);
     return { ...base, tree: compareTrees(treeA, treeB), entries: treeA.length };
   }
+  if (ta === "xfs") {
+    // One after the other: each reads a copy of the partition.
+    const treeA = await readXfsTree(a, start, size, tmp, "a");
+    const treeB = await readXfsTree(b, start, size, tmp, "b");
+    return { ...base, tree: compareTrees(treeA, treeB), entries: treeA.length };
+  }
   if (ta === null) return base;
-  return { ...base, note: `${ta}: the file list is not read (ksimage reads ext2/3/4 with debugfs and FAT with mtools, without root); only bytes are compared` };
+  return { ...base, note: `${ta}: the file list is not read (ksimage reads ext2/3/4 with debugfs, xfs with xfs_db and FAT with mtools, without root); only bytes are compared` };
 }
 
 // The regions between partitions: boot code and GRUB's core.img before the first, the GPT backup after the last.
@@ -116,7 +123,7 @@ export async function diffImages(imageA: string, imageB: string, options: DiffOp
     const size = Math.min(bytes.sizeA, bytes.sizeB);
     // No partition table: the image is one file system.
     if (tableA === null && tableB === null) {
-      report.regions.push(await comparePartition(a, b, "the file system", 0, size, bytes.ranges, opts));
+      report.regions.push(await comparePartition(a, b, "the file system", 0, size, bytes.ranges, opts, tmp));
       return report;
     }
     for (const g of gaps(tableA, size)) {
@@ -126,7 +133,7 @@ export async function diffImages(imageA: string, imageB: string, options: DiffOp
     for (const p of tableA?.partitions ?? []) {
       const start = p.start * tableA!.sectorSize;
       const end = Math.min(start + p.size * tableA!.sectorSize, size);
-      report.regions.push(await comparePartition(a, b, `partition ${p.number}`, start, end, bytes.ranges, opts));
+      report.regions.push(await comparePartition(a, b, `partition ${p.number}`, start, end, bytes.ranges, opts, tmp));
     }
     report.regions.sort((x, y) => x.startByte - y.startByte);
     return report;
