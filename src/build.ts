@@ -433,7 +433,7 @@ async function reproducibleTree(ctx: BuildContext): Promise<void> {
 
 async function rebuildTrees(ctx: BuildContext): Promise<void> {
   if (ctx.plan.epoch === null) return;
-  ctx.rebuilt = await rebuildFilesystems(ctx.plan.layout, ctx.root, ctx.disks, ctx.workdir, xfsToolsDir(), ctx.files);
+  ctx.rebuilt = await rebuildFilesystems(ctx.plan.layout, ctx.root, ctx.disks, ctx.workdir, xfsToolsDir(), ctx.files, ctx.warnings);
 }
 
 async function writeRebuilt(ctx: BuildContext): Promise<void> {

@@ -97,9 +97,23 @@ export function inodeTimeRequests(inodes: readonly number[], epoch: number): str
 /** Whether a reproducible build of LAYOUT makes an xfs file system again, which needs the xfs tools tree. */
 export const needsXfsTools = (layout: LayoutPlan): boolean => rebuiltMounts(layout).some((r) => r.fs.fstype === "xfs");
 
+// The find argv that prints the device nodes, FIFOs and sockets of the tree at SRC (relative paths).
+export function specialFilesArgs(src: string): string[] {
+  return ["find", src, "-xdev", "(", "-type", "c", "-o", "-type", "b", "-o", "-type", "p", "-o", "-type", "s", ")", "-printf", "%P\\n"];
+}
+
+// The warning for an xfs file system that keeps its first bytes because its tree holds SPECIAL files.
+export function specialFilesWarning(mountpoint: string, special: readonly string[]): string {
+  const shown = special.slice(0, 4).map((p) => `/${p}`).join(", ");
+  return `SOURCE_DATE_EPOCH: the xfs file system of ${mountpoint} is not made again from its tree, so it is not byte-reproducible: it holds ${special.length} device nodes, FIFOs or sockets (${shown}${special.length > 4 ? ", ..." : ""}), and mkfs.xfs -p opens every file it copies, which such files do not allow (see README, Reproducible builds)`;
+}
+
+/** What became of one file system: made again, or kept as the build wrote it (with a warning saying why). */
+export type RebuildOutcome = { rebuilt: true } | { rebuilt: false; warning: string };
+
 // Bind-mount (only) the file system of R under ROOT on SRC, make it again at its offset in FILE, unmount SRC, fix the
 // inode times (ext; the xfs tools set them from the epoch).
-async function rebuildOne(r: RebuiltMount, root: string, nested: readonly string[], src: string, file: string, xfsTools: string, teardown: Teardown): Promise<void> {
+async function rebuildOne(r: RebuiltMount, root: string, nested: readonly string[], src: string, file: string, xfsTools: string, teardown: Teardown): Promise<RebuildOutcome> {
   const { fs, mount } = r;
   const epoch = fs.reproducible!.time;
   const env = mkfsEnv(fs);
@@ -116,13 +130,16 @@ async function rebuildOne(r: RebuiltMount, root: string, nested: readonly string
     // touched, so each read would update an access time through the journal (relatime), 17,000 inode writes that made
     // mkfs.ext4 -d of the Debian example's / take 2.1 to 2.8 s instead of 1.5 s.
     await run(readOnlyTreeArgs(src), { reason: `read the tree of ${mount.mountpoint} without writing access times` });
-    if (fs.fstype === "xfs") await rebuildXfsAt(fs, xfsTools, src, file, r.range.start, r.range.length, mount.mountpoint);
-    else await run(mkfsFromTreeArgs(fs, file, src, r.range.start, r.range.length), { env, phase: "rebuild ext", reason: `make the ${fs.fstype} file system of ${mount.mountpoint} again from its tree (reproducible)` });
+    if (fs.fstype === "xfs") {
+      const special = (await run(specialFilesArgs(src), { reason: `find files of ${mount.mountpoint} that mkfs.xfs cannot copy` })).stdout.split("\n").filter(Boolean);
+      if (special.length > 0) return { rebuilt: false, warning: specialFilesWarning(mount.mountpoint, special) };
+      await rebuildXfsAt(fs, xfsTools, src, file, r.range.start, r.range.length, mount.mountpoint);
+    } else await run(mkfsFromTreeArgs(fs, file, src, r.range.start, r.range.length), { env, phase: "rebuild ext", reason: `make the ${fs.fstype} file system of ${mount.mountpoint} again from its tree (reproducible)` });
   } finally {
     await unmount(src);
     handle.release();
   }
-  if (isDryRun() || fs.fstype === "xfs") return;
+  if (isDryRun() || fs.fstype === "xfs") return { rebuilt: true };
   const device = atOffset(file, r.range.start);
   const { stdout } = await run(["dumpe2fs", device], { reason: "find the inodes in use" });
   const count = Number(/^Inode count:\s+(\d+)/m.exec(stdout)?.[1] ?? NaN);
@@ -130,6 +147,7 @@ async function rebuildOne(r: RebuiltMount, root: string, nested: readonly string
   await run(["debugfs", "-w", "-f", "-", device], { input: inodeTimeRequests(usedInodes(stdout, count), epoch), env, reason: `set the inode times of ${mount.mountpoint} to SOURCE_DATE_EPOCH` });
   // Last: debugfs adds what it wrote to the primary superblock's counter when it closes.
   await zeroLifetimeWrites(file, r.range.start, superblockOffsets(stdout));
+  return { rebuilt: true };
 }
 
 async function clampOne(file: string, epoch: number): Promise<void> {
@@ -167,7 +185,9 @@ async function createNext(file: string, sizeBytes: number, teardown: Teardown): 
 // new file beside its disk file (DISKS: disk name to file and size; XFSTOOLS: the xfs tools tree). They are made at the
 // same time (each writes only its own partition's bytes, so the result does not depend on the order): the small /boot
 // costs no time beside the root file system.
-export async function rebuildFilesystems(layout: LayoutPlan, root: string, disks: Record<string, { path: string; sizeBytes: number }>, workdir: string, xfsTools: string, teardown: Teardown): Promise<RebuiltDisk[]> {
+// An xfs whose tree holds special files keeps the bytes the build wrote (the copy around the rebuilt ones takes it), with a
+// warning added to WARNINGS.
+export async function rebuildFilesystems(layout: LayoutPlan, root: string, disks: Record<string, { path: string; sizeBytes: number }>, workdir: string, xfsTools: string, teardown: Teardown, warnings: string[]): Promise<RebuiltDisk[]> {
   const out = new Map<string, RebuiltDisk>();
   const jobs: (() => Promise<void>)[] = [];
   for (const r of rebuiltMounts(layout)) {
@@ -180,9 +200,12 @@ export async function rebuildFilesystems(layout: LayoutPlan, root: string, disks
       out.set(r.mount.disk, entry);
     }
     const src = path.join(workdir, "reproducible", `tree-${r.mount.disk}-${r.mount.partition}`);
-    const next = entry.next;
-    jobs.push(() => rebuildOne(r, root, nestedMountpoints(layout, r.mount.mountpoint), src, next, xfsTools, teardown));
-    entry.rebuilt.push(r.range);
+    const target = entry;
+    jobs.push(async () => {
+      const outcome = await rebuildOne(r, root, nestedMountpoints(layout, r.mount.mountpoint), src, target.next, xfsTools, teardown);
+      if (outcome.rebuilt) target.rebuilt.push(r.range);
+      else warnings.push(outcome.warning);
+    });
   }
   // Every job ends (and unmounts its tree) before the first failure is reported.
   await settleAll(jobs.map((job) => job()));

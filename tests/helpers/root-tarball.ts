@@ -4,7 +4,7 @@ import { writeFileSync } from "node:fs";
 /** One archive member. Paths are relative ("etc/hostname"); directories end without a slash. */
 export interface TarEntry {
   path: string;
-  type: "file" | "dir" | "hardlink";
+  type: "file" | "dir" | "hardlink" | "fifo";
   mode: number;
   uid?: number;
   gid?: number;
@@ -63,7 +63,7 @@ export function tarBytes(entries: TarEntry[]): Buffer {
       parts.push(header(`./PaxHeaders/${e.path.split("/").pop()}`, { mode: 0o644, uid: 0, gid: 0, size: pax.length, typeflag: "x" }), padded(pax));
     }
     const content = e.type === "file" ? Buffer.from(e.content ?? "") : Buffer.alloc(0);
-    const typeflag = e.type === "file" ? "0" : e.type === "dir" ? "5" : "1";
+    const typeflag = { file: "0", dir: "5", hardlink: "1", fifo: "6" }[e.type];
     const linkname = e.type === "hardlink" ? `./${e.linkTo}` : undefined;
     parts.push(header(name, { mode: e.mode, uid: e.uid ?? 0, gid: e.gid ?? 0, size: content.length, typeflag, linkname }), padded(content));
   }

@@ -146,6 +146,34 @@ describe("reproducible builds (SOURCE_DATE_EPOCH)", () => {
     }
   });
 
+  it("an xfs whose tree holds a FIFO keeps the bytes the build wrote (the FIFO with them), with a warning", async () => {
+    const sb = sandbox();
+    const tarball = path.join(sb.dir, "root.tar");
+    writeTestRootTarball(tarball, [...TEST_ROOT, { path: "run-fifo", type: "fifo", mode: 0o600 }]);
+    const ks = `liveimg --url=file://${tarball}\npart /boot --fstype=ext4 --size=64\npart / --fstype=xfs --size=300\nbootloader --location=none\n`;
+    const plan = await planKickstart(sb, "repro-fifo", ks, { seed: EPOCH, output: { formats: ["raw"], compress: "none" } });
+    const saved = process.env.SOURCE_DATE_EPOCH;
+    process.env.SOURCE_DATE_EPOCH = EPOCH;
+    try {
+      const result = await buildAppliance(plan, { tmpdir: sb.dir, handleSignals: false });
+      expect(result.warnings.join("\n")).toMatch(/the xfs file system of \/ is not made again from its tree, so it is not byte-reproducible: it holds 1 device nodes, FIFOs or sockets \(\/run-fifo\)/);
+      expect(result.phases.map((p) => p.phase)).not.toContain("rebuild xfs");
+      // The FIFO is in the image, as the build wrote it.
+      const root = plan.layout.disks[0]!.partitions[1]!;
+      const mnt = path.join(sb.dir, "mnt");
+      await run(["mkdir", "-p", mnt]);
+      await run(["mount", "-o", `ro,loop,offset=${root.startSector * 512},sizelimit=${root.sizeBytes}`, "-t", "xfs", path.join(plan.applianceDir, "repro-fifo-sda.raw"), mnt]);
+      try {
+        expect((await run(["stat", "-c", "%F", path.join(mnt, "run-fifo")])).stdout.trim()).toBe("fifo");
+      } finally {
+        await run(["umount", mnt]);
+      }
+    } finally {
+      if (saved === undefined) delete process.env.SOURCE_DATE_EPOCH;
+      else process.env.SOURCE_DATE_EPOCH = saved;
+    }
+  });
+
   it("without SOURCE_DATE_EPOCH the builds differ, and still carry no SSH host keys and an empty machine-id", async () => {
     const sb = sandbox();
     const tarball = path.join(sb.dir, "root.tar");

@@ -13,7 +13,7 @@ import type { DiskPlan, FilesystemPlan } from "../../../src/partition/types.js";
 import { reproducibleDocumentIds } from "../../../src/repro/descriptors.js";
 import { sourceDateEpoch } from "../../../src/repro/epoch.js";
 import { keygenMechanism, KEYGEN_UNIT, removeImageIdentity } from "../../../src/repro/identity.js";
-import { atOffset, copyRangeArgs, inodeTimeRequests, keptRanges, mkfsFromTreeArgs, nestedMountpoints, needsXfsTools, readOnlyTreeArgs, rebuiltMounts, usedInodes } from "../../../src/repro/rebuild.js";
+import { atOffset, copyRangeArgs, inodeTimeRequests, keptRanges, mkfsFromTreeArgs, nestedMountpoints, needsXfsTools, readOnlyTreeArgs, rebuiltMounts, specialFilesArgs, specialFilesWarning, usedInodes } from "../../../src/repro/rebuild.js";
 import { clampTimesArgs, removeVolatile } from "../../../src/repro/tree.js";
 import { planLayout } from "../../../src/partition/layout.js";
 import { parseOk } from "../../helpers/ks.js";
@@ -127,6 +127,8 @@ describe("mkfs on the epoch's clock", () => {
     expect(mkfsFromTreeArgs(fs(), "/o/d", "/t", 512, 4096)).toEqual(["mkfs.ext4", "-F", "-q", "-U", "u-1", "-L", "root", "-E", "offset=512", "-d", "/t", "/o/d", "4k"]);
     expect(atOffset("/o/d.raw.rebuilt", 1048576)).toBe("/o/d.raw.rebuilt?offset=1048576");
     expect(readOnlyTreeArgs("/w/tree")).toEqual(["mount", "-o", "remount,bind,ro,noatime", "/w/tree"]);
+    expect(specialFilesArgs("/w/tree")).toEqual(["find", "/w/tree", "-xdev", "(", "-type", "c", "-o", "-type", "b", "-o", "-type", "p", "-o", "-type", "s", ")", "-printf", "%P\\n"]);
+    expect(specialFilesWarning("/", ["dev/console", "dev/null", "dev/ptmx", "dev/tty", "dev/zero"])).toMatch(/xfs file system of \/ is not made again .* holds 5 device nodes, FIFOs or sockets \(\/dev\/console, \/dev\/null, \/dev\/ptmx, \/dev\/tty, \.\.\.\)/);
     expect(usedInodes("Group 0:\n  Free inodes: 14-16, 18\nGroup 1:\n  Free inodes: 19-20\n", 20)).toEqual([2, 11, 12, 13, 17]);
     expect(inodeTimeRequests([2, 11], 5)).toBe("sif <2> ctime @5\nsif <2> atime @5\nsif <11> ctime @5\nsif <11> atime @5\n");
   });
