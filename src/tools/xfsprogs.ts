@@ -8,8 +8,9 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { KsimageError } from "../errors.js";
+import { urlPassword, withoutUrlPassword } from "../faithful/secrets.js";
 import type { HostAptEntry, HostConfig } from "../installer/host-sources.js";
-import { getLogger, isDryRun, run } from "../run/index.js";
+import { addSecrets, getLogger, isDryRun, run } from "../run/index.js";
 
 /** One pinned Debian package of the tools tree. */
 export interface PinnedDeb {
@@ -69,14 +70,29 @@ export const debUrl = (mirror: string, deb: PinnedDeb): string => `${mirror}/${d
 // Whether the pinned tools tree is unpacked and ready in DIR.
 export const xfsToolsReady = (dir: string): boolean => existsSync(path.join(dir, READY));
 
+// The request for URL: a mirror's user and password (fetch refuses them in the URL) go into a Basic authorization header.
+export function mirrorRequest(url: string): { href: string; headers: Record<string, string> } {
+  const u = new URL(url);
+  if (u.username === "" && u.password === "") return { href: u.href, headers: {} };
+  const credentials = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+  u.username = "";
+  u.password = "";
+  return { href: u.href, headers: { authorization: `Basic ${Buffer.from(credentials).toString("base64")}` } };
+}
+
 async function download(url: string, deb: PinnedDeb, file: string): Promise<void> {
-  const res = await fetch(url).catch((error: Error) => {
-    throw new KsimageError(`could not fetch ${deb.name} ${deb.version} from ${url}: ${error.message}`);
+  // Messages name the URL with its password replaced by ***.
+  const shown = withoutUrlPassword(url);
+  const password = urlPassword(url);
+  const { href, headers } = mirrorRequest(url);
+  const res = await fetch(href, { headers }).catch((error: Error) => {
+    const message = password === undefined ? error.message : error.message.split(password).join("***");
+    throw new KsimageError(`could not fetch ${deb.name} ${deb.version} from ${shown}: ${message}`);
   });
-  if (!res.ok) throw new KsimageError(`could not fetch ${deb.name} ${deb.version} from ${url}: HTTP ${res.status}`);
+  if (!res.ok) throw new KsimageError(`could not fetch ${deb.name} ${deb.version} from ${shown}: HTTP ${res.status}`);
   const bytes = Buffer.from(await res.arrayBuffer());
   const sha = createHash("sha256").update(bytes).digest("hex");
-  if (sha !== deb.sha256) throw new KsimageError(`${url} is not the pinned ${deb.name} ${deb.version}: sha256 ${sha}, expected ${deb.sha256}`);
+  if (sha !== deb.sha256) throw new KsimageError(`${shown} is not the pinned ${deb.name} ${deb.version}: sha256 ${sha}, expected ${deb.sha256}`);
   await writeFile(file, bytes, { mode: 0o600 });
 }
 
@@ -103,13 +119,15 @@ export async function ensureXfsTools(host: Pick<HostConfig, "apt" | "os">, dir =
   if (process.arch !== "x64") throw new KsimageError(`a reproducible xfs file system needs xfsprogs ${XFS_TOOLS.version}, which ksimage fetches for x86-64 only (this host is ${process.arch})`);
   const mirror = debianMirror(host);
   if (mirror === null) throw new KsimageError(`a reproducible xfs file system needs xfsprogs ${XFS_TOOLS.version} from the Debian archive, and this host's apt sources name no Debian archive`, "set KSIMAGE_DEBIAN_MIRROR to a Debian mirror's URL");
+  const password = urlPassword(mirror);
+  if (password !== undefined) addSecrets([password, decodeURIComponent(password)]);
   const root = path.dirname(dir);
   await mkdir(root, { recursive: true, mode: 0o755 });
   await removeStale(root);
   const tmp = path.join(root, `.new-${process.pid}-${randomBytes(4).toString("hex")}`);
   await mkdir(tmp, { mode: 0o755 });
   try {
-    getLogger().info({ mirror, debs: XFS_TOOLS.debs.map((d) => `${d.name} ${d.version}`) }, `fetching the xfs tools tree into ${dir}`);
+    getLogger().info({ mirror: withoutUrlPassword(mirror), debs: XFS_TOOLS.debs.map((d) => `${d.name} ${d.version}`) }, `fetching the xfs tools tree into ${dir}`);
     for (const deb of XFS_TOOLS.debs) {
       const file = path.join(tmp, `${deb.name}.deb`);
       await download(debUrl(mirror, deb), deb, file);

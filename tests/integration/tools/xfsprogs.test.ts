@@ -20,12 +20,16 @@ async function tempRoot(): Promise<string> {
   return d;
 }
 
-// A mirror on 127.0.0.1 that answers every request with STATUS and BODY.
-async function withMirror<T>(status: number, body: string, fn: () => Promise<T>): Promise<T> {
-  const server: Server = createServer((_req, res) => res.writeHead(status).end(body));
+// A mirror on 127.0.0.1 that answers every request with STATUS and BODY (its URL with USERINFO, e.g. "ann:pw@"); the
+// authorization headers it was sent go into SEEN.
+async function withMirror<T>(status: number, body: string, fn: () => Promise<T>, userinfo = "", seen: string[] = []): Promise<T> {
+  const server: Server = createServer((req, res) => {
+    seen.push(req.headers.authorization ?? "");
+    res.writeHead(status).end(body);
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const saved = process.env.KSIMAGE_DEBIAN_MIRROR;
-  process.env.KSIMAGE_DEBIAN_MIRROR = `http://127.0.0.1:${(server.address() as AddressInfo).port}/debian`;
+  process.env.KSIMAGE_DEBIAN_MIRROR = `http://${userinfo}127.0.0.1:${(server.address() as AddressInfo).port}/debian`;
   try {
     return await fn();
   } finally {
@@ -62,6 +66,16 @@ describe("the xfs tools tree", () => {
     await withMirror(status, body, async () => {
       await expect(ensureXfsTools(await readHostConfig(), dir)).rejects.toThrow(message);
     });
+    expect(await readdir(root)).toEqual([]);
+  });
+
+  it("a mirror with a user and password gets them as Basic authorization; no message names the password", async () => {
+    const root = await tempRoot();
+    const seen: string[] = [];
+    const error = await withMirror(200, "not a Debian package", () => ensureXfsTools({ apt: [], os: { id: "debian", idLike: [], versionId: "12", versionCodename: "bookworm" } }, path.join(root, "xfsprogs")).catch((e: Error) => e), "ann:Hunter2secret@", seen);
+    expect(seen).toEqual([`Basic ${Buffer.from("ann:Hunter2secret").toString("base64")}`]);
+    expect(String(error)).toMatch(/http:\/\/ann:\*\*\*@127\.0\.0\.1:\d+\/debian\/pool\/.* is not the pinned xfsprogs/);
+    expect(String(error)).not.toContain("Hunter2secret");
     expect(await readdir(root)).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 // The xfs tools tree: where it comes from (the host's Debian archive), how its tools run (their own loader and C
 // library), and the argv that makes an xfs file system again from a tree.
 import { describe, expect, it } from "vitest";
-import { debianMirror, debUrl, toolsRoot, XFS_TOOLS, xfsLtsConfig, xfsToolArgv, xfsToolsDir } from "../../../src/tools/xfsprogs.js";
+import { debianMirror, debUrl, mirrorRequest, toolsRoot, XFS_TOOLS, xfsLtsConfig, xfsToolArgv, xfsToolsDir } from "../../../src/tools/xfsprogs.js";
 import { mkfsXfsFromTreeArgs, xfsFromTreeEnv } from "../../../src/repro/rebuild-xfs.js";
 import type { FilesystemPlan } from "../../../src/partition/types.js";
 
@@ -25,6 +25,13 @@ describe("the xfs tools tree", () => {
       expect(d.pool).toContain(`_${d.version}_amd64.deb`);
     }
     expect(debUrl("http://m.example/debian", XFS_TOOLS.debs[0]!)).toBe("http://m.example/debian/pool/main/x/xfsprogs/xfsprogs_7.2.0-1_amd64.deb");
+  });
+
+  it("sends a mirror's user and password as a Basic authorization header, never in the URL", () => {
+    expect(mirrorRequest("http://m.example/debian/pool/x.deb")).toEqual({ href: "http://m.example/debian/pool/x.deb", headers: {} });
+    const r = mirrorRequest("http://ann:s%40cret@m.example:8080/debian/pool/x.deb");
+    expect(r.href).toBe("http://m.example:8080/debian/pool/x.deb");
+    expect(r.headers).toEqual({ authorization: `Basic ${Buffer.from("ann:s@cret").toString("base64")}` });
   });
 
   it("lives in a directory per version, KSIMAGE_TOOLS_DIR or /var/cache/ksimage/tools", () => {
