@@ -105,26 +105,24 @@ async function walk(file: string, rootIno: number): Promise<{ path: string; inod
 // read as zeros.
 async function readData(handle: FileHandle, ino: XfsInode, geometry: { blockSize: number; agBlocks: number }, each: (chunk: Buffer) => void): Promise<void> {
   const { blockSize, agBlocks } = geometry;
-  {
-    let at = 0;
-    const zeros = (n: number): void => {
-      for (let left = n; left > 0; left -= Math.min(left, 1 << 20)) each(Buffer.alloc(Math.min(left, 1 << 20)));
-    };
-    for (const e of [...ino.extents].sort((a, b) => a.offset - b.offset)) {
-      const start = e.offset * blockSize;
-      if (start >= ino.size) break;
-      if (start > at) zeros(start - at);
-      const length = Math.min(e.count * blockSize, ino.size - start);
-      if (e.unwritten) zeros(length);
-      else {
-        const buf = Buffer.alloc(length);
-        await handle.read(buf, 0, length, (e.ag * agBlocks + e.agBlock) * blockSize);
-        each(buf);
-      }
-      at = start + length;
+  let at = 0;
+  const zeros = (n: number): void => {
+    for (let left = n; left > 0; left -= Math.min(left, 1 << 20)) each(Buffer.alloc(Math.min(left, 1 << 20)));
+  };
+  for (const e of [...ino.extents].sort((a, b) => a.offset - b.offset)) {
+    const start = e.offset * blockSize;
+    if (start >= ino.size) break;
+    if (start > at) zeros(start - at);
+    const length = Math.min(e.count * blockSize, ino.size - start);
+    if (e.unwritten) zeros(length);
+    else {
+      const buf = Buffer.alloc(length);
+      await handle.read(buf, 0, length, (e.ag * agBlocks + e.agBlock) * blockSize);
+      each(buf);
     }
-    if (at < ino.size) zeros(ino.size - at);
+    at = start + length;
   }
+  if (at < ino.size) zeros(ino.size - at);
 }
 
 // A symlink whose target lives in blocks: each block starts with a 56-byte header ("XSLM") on a V5 file system.
@@ -161,19 +159,19 @@ export async function readXfsTree(image: string, offset: number, size: number, t
   const out: TreeEntry[] = [];
   const handle = await open(file, "r");
   try {
-  for (const p of paths) {
-    const ino = byInode.get(p.inode);
-    if (ino === undefined) throw new KsimageError(`xfs_db printed nothing for inode ${p.inode} (${p.path})`);
-    const type = entryType(ino.mode);
-    let sha256: string | null = null;
-    let target: string | null = null;
-    if (type === "file") {
-      const hash = createHash("sha256");
-      await readData(handle, ino, geometry, (chunk) => hash.update(chunk));
-      sha256 = hash.digest("hex");
-    } else if (type === "symlink") target = ino.localTarget ?? (await remoteTarget(handle, ino, geometry));
-    out.push({ path: p.path, type, mode: ino.mode & 0o7777, uid: ino.uid, gid: ino.gid, size: type === "file" || type === "symlink" ? ino.size : null, sha256, target });
-  }
+    for (const p of paths) {
+      const ino = byInode.get(p.inode);
+      if (ino === undefined) throw new KsimageError(`xfs_db printed nothing for inode ${p.inode} (${p.path})`);
+      const type = entryType(ino.mode);
+      let sha256: string | null = null;
+      let target: string | null = null;
+      if (type === "file") {
+        const hash = createHash("sha256");
+        await readData(handle, ino, geometry, (chunk) => hash.update(chunk));
+        sha256 = hash.digest("hex");
+      } else if (type === "symlink") target = ino.localTarget ?? (await remoteTarget(handle, ino, geometry));
+      out.push({ path: p.path, type, mode: ino.mode & 0o7777, uid: ino.uid, gid: ino.gid, size: type === "file" || type === "symlink" ? ino.size : null, sha256, target });
+    }
   } finally {
     await handle.close();
   }
