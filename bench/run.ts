@@ -85,7 +85,7 @@ async function main(): Promise<number> {
 
   let booted = "skipped (--no-boot)";
   if (!args.has("--no-boot")) {
-    const boot = await run([...cli, "boot", qcow2Of(post).path, "--timeout", "300"], { allowExitCodes: [1] });
+    const boot = await run([...cli, "boot", qcow2Of(post).path, "--timeout", "300", "--attempts", "2"], { allowExitCodes: [1] });
     booted = boot.exitCode === 0 ? (/"login:" appeared after .*/.exec(boot.stderr)?.[0] ?? "yes") : `NO: ${boot.stderr.trim().split("\n").pop()}`;
   }
 

@@ -9,8 +9,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 out=${KSIMAGE_OUT:-out}
 ksimage() { node dist/cli.js "$@"; }
-ksimage build examples/debian-minimal.ks --outdir "$out" --cache "$out/cache" -f qcow2 --boot-test "$@"
+ksimage build examples/debian-minimal.ks --outdir "$out" --cache "$out/cache" -f qcow2 --boot-test --boot-attempts 2 "$@"
 ksimage build examples/debian-uefi.ks --outdir "$out" --cache "$out/cache" -f qcow2 "$@"
-ksimage boot --uefi "$out/debian-uefi/debian-uefi-sda.qcow2"
-ksimage boot "$out/debian-uefi/debian-uefi-sda.qcow2"
+ksimage boot --attempts 2 --uefi "$out/debian-uefi/debian-uefi-sda.qcow2"
+ksimage boot --attempts 2 "$out/debian-uefi/debian-uefi-sda.qcow2"
 echo "example: debian-minimal (BIOS) and debian-uefi (UEFI and BIOS) built in $out and booted to their login prompts" >&2

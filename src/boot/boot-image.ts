@@ -35,6 +35,8 @@ export interface BootOptions {
   asDisk?: boolean;
   /** After the text, also wait (within the same timeout) until the guest's SSH server offers its host keys; implies a network. */
   ssh?: boolean;
+  /** Boot up to this many times while the text (or the SSH server) does not come within the timeout (default 1). */
+  attempts?: number;
 }
 
 /** The outcome; `ok` false means the image did not boot (QEMU itself worked). */
@@ -47,6 +49,10 @@ export interface BootResult {
   expect: string;
   /** Why it did not boot. */
   failure: string | null;
+  /** Whether it failed by running out of time (the guest neither succeeded nor failed visibly): worth another attempt. */
+  timedOut: boolean;
+  /** The boots it took (more than 1 only with `attempts`). */
+  attempts: number;
   /** The last 40 lines of the serial console. */
   tail: string[];
   /** The firmware's last hand-over line on its debug console (SeaBIOS: "Booting from 0000:7c00"), or null. */
@@ -87,8 +93,27 @@ export async function stopQemu(qemu: QemuProcess, pidfile: string): Promise<void
   if (!qemu.exited) throw new KsimageError(`QEMU (pid ${pid}) did not stop`);
 }
 
-/** Boot IMAGE and wait for the expected text; throws only when QEMU itself fails (not when the image does not boot). */
+/** How many console lines a failed attempt shows before the next one. */
+const RETRY_TAIL_LINES = 8;
+
+// Boot IMAGE and wait for the expected text; throws only when QEMU itself fails (not when the image does not boot).
+// With opts.attempts > 1, a boot that timed out is stopped and made again: an emulated (TCG) guest on a busy host
+// now and then stalls in its kernel for good (two of the dozen boots of one CI run here, 2026-12-05), which says
+// nothing about the image.
+// A visible failure (no boot code, a kernel panic, a reset) is never tried again.
 export async function bootImage(opts: BootOptions): Promise<BootResult> {
+  const attempts = opts.attempts ?? 1;
+  if (!Number.isInteger(attempts) || attempts < 1) throw new KsimageError(`attempts must be a whole number of at least 1, got ${attempts}`);
+  for (let attempt = 1; ; attempt += 1) {
+    const result = await bootOnce(opts);
+    if (result.ok || !result.timedOut || attempt >= attempts) return { ...result, attempts: attempt };
+    const tail = result.tail.slice(-RETRY_TAIL_LINES).map((l) => `  | ${l}`);
+    opts.log?.(`attempt ${attempt} of ${attempts}: ${result.failure}; the console ended with:\n${tail.length > 0 ? tail.join("\n") : "  (nothing)"}\nbooting again`);
+    getLogger().warn({ attempt, attempts, failure: result.failure, tail: result.tail }, `boot attempt ${attempt} of ${attempts} timed out: booting again`);
+  }
+}
+
+async function bootOnce(opts: BootOptions): Promise<BootResult> {
   if (!existsSync(opts.image)) throw new KsimageError(`${opts.image} does not exist`);
   const expect = opts.expect ?? DEFAULT_EXPECT;
   const timeout = opts.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
@@ -140,7 +165,7 @@ export async function bootImage(opts: BootOptions): Promise<BootResult> {
     if (result.ok && sshPort !== null) {
       // The console cannot tell: systemd stops printing "Started ..." lines once a getty holds the console.
       sshHostKeys = await waitForHostKeys(sshPort, deadline, () => qemu.exited);
-      if (sshHostKeys === null) result = { ok: false, failure: `"${expect}" appeared, but the guest's SSH server offered no host key within ${timeout} s` };
+      if (sshHostKeys === null) result = { ok: false, timedOut: true, failure: `"${expect}" appeared, but the guest's SSH server offered no host key within ${timeout} s` };
       else log(`the SSH server offered ${sshHostKeys.map((k) => k.type).join(", ")} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
     await stopQemu(qemu, files.pid);
@@ -152,7 +177,7 @@ export async function bootImage(opts: BootOptions): Promise<BootResult> {
     const handover = lastHandover(firmwareLog);
     const firmwareTail = lastLines(firmwareLog, 5);
     if (opts.consoleLog) await copyFile(files.serial, opts.consoleLog).catch(() => undefined);
-    const verdict: BootResult = { ok: result.ok, seconds, accel, format, firmware: ovmf ? "uefi" : "bios", expect, failure: result.failure, tail: lastLines(serial, TAIL_LINES), handover, firmwareTail, sshHostKeys };
+    const verdict: BootResult = { ok: result.ok, seconds, accel, format, firmware: ovmf ? "uefi" : "bios", expect, failure: result.failure, timedOut: result.timedOut, attempts: 1, tail: lastLines(serial, TAIL_LINES), handover, firmwareTail, sshHostKeys };
     getLogger().info({ boot: { ...verdict, tail: undefined } }, verdict.ok ? `"${expect}" after ${seconds.toFixed(1)} s` : `no "${expect}": ${verdict.failure}`);
     return verdict;
   } finally {
@@ -170,14 +195,14 @@ async function watch(
   deadline: number,
   timeout: number,
   pollMs: number,
-): Promise<{ ok: boolean; failure: string | null }> {
+): Promise<{ ok: boolean; failure: string | null; timedOut: boolean }> {
   for (;;) {
     const exited = qemu.exited;
     const verdict = judgeConsole(await readOr(files.serial), await readOr(files.firmware), expect, { emptyMbr });
-    if (verdict.kind === "found") return { ok: true, failure: null };
-    if (verdict.kind === "failed") return { ok: false, failure: verdict.why };
-    if (exited) return { ok: false, failure: `QEMU exited before "${expect}" appeared (the guest reset or powered off)` };
-    if (Date.now() >= deadline) return { ok: false, failure: `"${expect}" did not appear on the serial console within ${timeout} s` };
+    if (verdict.kind === "found") return { ok: true, failure: null, timedOut: false };
+    if (verdict.kind === "failed") return { ok: false, failure: verdict.why, timedOut: false };
+    if (exited) return { ok: false, failure: `QEMU exited before "${expect}" appeared (the guest reset or powered off)`, timedOut: false };
+    if (Date.now() >= deadline) return { ok: false, failure: `"${expect}" did not appear on the serial console within ${timeout} s`, timedOut: true };
     await sleep(pollMs);
   }
 }

@@ -16,12 +16,20 @@ export interface BootCliOptions {
   logfile?: string;
   asDisk?: boolean;
   ssh?: boolean;
+  attempts?: string;
 }
 
 /** --timeout as whole seconds > 0. */
 export function parseTimeout(text: string | undefined): number {
   if (text === undefined) return DEFAULT_TIMEOUT_SECONDS;
   if (!/^\d+$/.test(text.trim()) || Number(text) <= 0) throw new UsageError(`--timeout expects a whole number of seconds, got "${text}"`);
+  return Number(text);
+}
+
+/** --attempts (or OPTION) as a whole number from 1 to 5. */
+export function parseAttempts(text: string | undefined, option = "--attempts"): number {
+  if (text === undefined) return 1;
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1 || Number(text) > 5) throw new UsageError(`${option} expects a whole number from 1 to 5, got "${text}"`);
   return Number(text);
 }
 
@@ -44,9 +52,10 @@ export function bootFailure(image: string, result: BootResult): KsimageError {
   if (result.tail.length === 0 && result.failure?.includes("did not appear")) {
     hint = "no boot loader or kernel wrote to ttyS0: is a boot loader installed (ksimage plan shows what is installed and why), and does bootloader --append have console=ttyS0?";
   } else if (result.failure?.includes("did not appear") && result.accel.accel === "tcg") {
-    hint = "TCG is slow on a busy host: a longer --timeout may help; check that the kernel has console=ttyS0 and a getty runs there";
+    hint = `TCG is slow on a busy host: a longer --timeout${result.attempts > 1 ? "" : " or --attempts 2"} may help; check that the kernel has console=ttyS0 and a getty runs there`;
   }
-  return new KsimageError(`${image} did not boot with ${result.firmware === "uefi" ? "UEFI" : "BIOS"} under ${result.accel.accel.toUpperCase()}: ${result.failure}${empty}`, hint);
+  const tries = result.attempts > 1 ? ` (${result.attempts} attempts)` : "";
+  return new KsimageError(`${image} did not boot with ${result.firmware === "uefi" ? "UEFI" : "BIOS"} under ${result.accel.accel.toUpperCase()}${tries}: ${result.failure}${empty}`, hint);
 }
 
 // Tell the user how the boot went: the success line, or the console's last lines and (thrown) the failure with a hint.
@@ -57,13 +66,14 @@ export function reportBoot(image: string, result: BootResult, err: (s: string) =
     throw bootFailure(image, result);
   }
   for (const k of result.sshHostKeys ?? []) err(`SSH host key: ${k.type} ${k.key}\n`);
-  err(`"${result.expect}" appeared after ${result.seconds.toFixed(1)} s (${result.firmware === "uefi" ? "UEFI" : "BIOS"}, ${result.accel.accel.toUpperCase()})\n`);
+  err(`"${result.expect}" appeared after ${result.seconds.toFixed(1)} s (${result.firmware === "uefi" ? "UEFI" : "BIOS"}, ${result.accel.accel.toUpperCase()}${result.attempts > 1 ? `, attempt ${result.attempts}` : ""})\n`);
 }
 
 /** Boot and judge; returns the exit code (0: the text appeared). */
 export async function bootFromCli(image: string, opts: BootCliOptions, err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
   const timeoutSeconds = parseTimeout(opts.timeout);
   const memoryMiB = parseMemory(opts.memory);
+  const attempts = parseAttempts(opts.attempts);
   if (opts.expect !== undefined && opts.expect === "") throw new UsageError("--expect needs a non-empty text");
   if (opts.logfile) setLogger(createLogger({ file: path.resolve(opts.logfile) }));
   const teardown = new Teardown();
@@ -80,6 +90,7 @@ export async function bootFromCli(image: string, opts: BootCliOptions, err: (s: 
       asDisk: opts.asDisk === true,
       ssh: opts.ssh === true,
       consoleLog: opts.consoleLog,
+      attempts,
       teardown,
       log: (line) => err(`${line}\n`),
     });
@@ -104,6 +115,7 @@ export function registerBoot(program: Command): void {
     .option("--as-disk", "attach an ISO as a hard disk instead of a CD-ROM (how a hybrid ISO boots from a USB stick)")
     .option("--net", "give the guest a user-mode network (default: no network)")
     .option("--ssh", "after the text, wait (within --timeout) until the guest's SSH server answers on a forwarded port, and print its public host keys; implies --net")
+    .option("--attempts <n>", "boot up to n times (1 to 5, default 1) while the text does not appear within --timeout: an emulated (TCG) guest on a busy host now and then stalls for good; a visible failure is never tried again")
     .option("--console-log <file>", "save the serial console to this file")
     .option("--logfile <file>", "structured log of every command")
     .addHelpText(

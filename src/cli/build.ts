@@ -10,7 +10,7 @@ import { FORMAT_NAMES, PACKAGE_KINDS, type CompressChoice, type FormatName, type
 import type { BuildPlan, OutputSettings } from "../plan.js";
 import { createLogger, redact, setLogger } from "../run/index.js";
 import { startBuildProcess } from "./build-process.js";
-import { reportBoot } from "./boot.js";
+import { parseAttempts, reportBoot } from "./boot.js";
 import { liveOptions } from "./live-options.js";
 import { collect, treeCacheChoice } from "./options.js";
 import { createProgress } from "./progress.js";
@@ -34,6 +34,8 @@ export interface BuildCliOptions extends PlanCliOptions {
   /** false with --no-image-cache. */
   imageCache?: boolean;
   bootTest?: boolean;
+  /** --boot-attempts N: with --boot-test, boot up to N times while the login prompt does not come in time. */
+  bootAttempts?: string;
   json?: boolean;
   quiet?: boolean;
   version?: string;
@@ -136,6 +138,8 @@ export async function buildFromFile(file: string, opts: BuildCliOptions, err: (s
   const say = (s: string) => progress.line(redact(s.replace(/\n$/, "")));
   const output = outputSettings(opts);
   const live = liveOptions(opts);
+  const bootAttempts = parseAttempts(opts.bootAttempts, "--boot-attempts");
+  if (opts.bootAttempts !== undefined && opts.bootTest !== true) throw new UsageError("--boot-attempts is for --boot-test: give both, or neither");
   // Before anything is touched: an unknown user is a usage error (exit 2), not a build that fails at its end.
   const owner = opts.chown !== undefined ? await resolveOwner(opts.chown) : undefined;
   requireRoot();
@@ -178,7 +182,7 @@ export async function buildFromFile(file: string, opts: BuildCliOptions, err: (s
     const image = disk?.path ?? plan.outputs[0]?.path;
     if (!image) throw new KsimageError("--boot-test: the build wrote no bootable disk image");
     say(`boot test: ${image}\n`);
-    const boot = await bootImage({ image, uefi: plan.bootloader.firmware === "uefi", log: (l) => say(`${l}\n`) });
+    const boot = await bootImage({ image, uefi: plan.bootloader.firmware === "uefi", attempts: bootAttempts, log: (l) => say(`${l}\n`) });
     reportBoot(image, boot, say);
   }
   return 0;
@@ -214,6 +218,7 @@ export function registerBuild(program: Command): void {
     .option("--logfile <file>", "structured log of every command (default: <outdir>/<name>/<name>-build.log)")
     .option("--json", "print a JSON summary (outputs with sizes and sha256, step durations, warnings)")
     .option("--boot-test", "boot the result in QEMU and wait for a login prompt")
+    .option("--boot-attempts <n>", "with --boot-test: boot up to n times (1 to 5, default 1) while the login prompt does not come in time (see ksimage boot --attempts)")
     .option("-q, --quiet", "no progress on stderr")
     .option("--lenient", "accept commands removed from kickstart with a warning")
     .option("--source-date-epoch <seconds>", "build reproducibly with this clock: the same kickstart and package versions give the same bytes (default: $SOURCE_DATE_EPOCH)")

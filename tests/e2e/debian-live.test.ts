@@ -25,7 +25,7 @@ async function buildIso(sb: Sandbox): Promise<{ iso: string; seconds: number }> 
 
 async function boot(iso: string, flags: string[]): Promise<number> {
   const started = Date.now();
-  const r = await run([...cli, "boot", iso, "--timeout", "600", ...flags], { cwd: repo, timeoutMs: 700_000, allowExitCodes: [1], onStderrLine: (l) => console.log(l) });
+  const r = await run([...cli, "boot", iso, "--timeout", "300", "--attempts", "2", ...flags], { cwd: repo, timeoutMs: 700_000, allowExitCodes: [1], onStderrLine: (l) => console.log(l) });
   expect(r.exitCode, r.stderr).toBe(0);
   return (Date.now() - started) / 1000;
 }

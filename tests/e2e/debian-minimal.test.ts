@@ -73,7 +73,7 @@ describe("examples/debian-minimal.ks (BIOS, msdos)", () => {
     await readback.unwind();
 
     const bootStarted = Date.now();
-    const boot = await run([...cli, "boot", qcow2, "--timeout", "300"], { cwd: repo, timeoutMs: 400_000, onStderrLine: (l) => console.log(l) });
+    const boot = await run([...cli, "boot", qcow2, "--timeout", "300", "--attempts", "2"], { cwd: repo, timeoutMs: 700_000, onStderrLine: (l) => console.log(l) });
     console.log(`debian-minimal: build ${buildSeconds.toFixed(1)} s, boot to login ${((Date.now() - bootStarted) / 1000).toFixed(1)} s`);
     expect(boot.exitCode).toBe(0);
   });
@@ -106,7 +106,7 @@ describe("examples/debian-minimal.ks (BIOS, msdos)", () => {
     await readback.unwind();
 
     const bootStarted = Date.now();
-    const boot = await run([...cli, "boot", path.join(dir, "debian-minimal-sda.qcow2"), "--timeout", "300"], { cwd: repo, timeoutMs: 400_000, onStderrLine: (l) => console.log(l) });
+    const boot = await run([...cli, "boot", path.join(dir, "debian-minimal-sda.qcow2"), "--timeout", "300", "--attempts", "2"], { cwd: repo, timeoutMs: 700_000, onStderrLine: (l) => console.log(l) });
     console.log(`debian-minimal warm (image cache): build ${buildSeconds.toFixed(1)} s, boot to login ${((Date.now() - bootStarted) / 1000).toFixed(1)} s`);
     expect(boot.exitCode).toBe(0);
   });

@@ -32,7 +32,7 @@ async function build(sb: Sandbox, name: string, text: string, extra: string[] = 
 /** `ksimage boot` to the login prompt: the seconds it took. */
 async function boot(qcow2: string, uefi: boolean): Promise<number> {
   const started = Date.now();
-  const r = await run([...cli, "boot", qcow2, "--timeout", "400", ...(uefi ? ["--uefi"] : [])], { cwd: repo, timeoutMs: 500_000, onStderrLine: (l) => console.log(l) });
+  const r = await run([...cli, "boot", qcow2, "--timeout", "300", "--attempts", "2", ...(uefi ? ["--uefi"] : [])], { cwd: repo, timeoutMs: 700_000, onStderrLine: (l) => console.log(l) });
   expect(r.exitCode).toBe(0);
   return (Date.now() - started) / 1000;
 }

@@ -67,7 +67,7 @@ describe("examples/debian-minimal.ks, reproducible", () => {
     const offered: string[] = [];
     for (const image of [a.raw, c.raw]) {
       const consoleLog = path.join(sb.dir, `${path.basename(path.dirname(image))}-console.log`);
-      const boot = await bootImage({ image, consoleLog, timeoutSeconds: 600, ssh: true, log: (l) => console.log(l) });
+      const boot = await bootImage({ image, consoleLog, timeoutSeconds: 300, attempts: 2, ssh: true, log: (l) => console.log(l) });
       expect(boot.failure).toBeNull();
       const types = (boot.sshHostKeys ?? []).map((k) => k.type);
       expect(types).toEqual(["ecdsa-sha2-nistp256", "ssh-ed25519", "ssh-rsa"]);

@@ -48,6 +48,14 @@ describe("ksimage build with bad input", () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('unknown format "qcow3"');
   });
+  it("--boot-attempts out of range, or without --boot-test: exit 2 (usage)", async () => {
+    const zero = await ksimage(["build", good, "-o", out, "--boot-test", "--boot-attempts", "0"]);
+    expect(zero.exitCode).toBe(2);
+    expect(zero.stderr).toContain('--boot-attempts expects a whole number from 1 to 5, got "0"');
+    const alone = await ksimage(["build", good, "-o", out, "--boot-attempts", "2"]);
+    expect(alone.exitCode).toBe(2);
+    expect(alone.stderr).toContain("--boot-attempts is for --boot-test: give both, or neither");
+  });
   it.skipIf(!nobodyCanRun)("as non-root: exit 1, saying which commands work without root", async () => {
     const r = await ksimage(["build", good, "-o", out], "65534");
     expect(r.exitCode).toBe(1);

@@ -7,7 +7,7 @@ import { parseImageFormat, qemuImgInfoArgs } from "../../../src/boot/image-forma
 import { pickOvmf } from "../../../src/boot/ovmf.js";
 import { qemuArgs, qemuEscape, type QemuOptions } from "../../../src/boot/qemu-args.js";
 import { keyscanArgs, mergeKeys, parseKeyscan, WANTED_KEY_TYPES } from "../../../src/boot/ssh-probe.js";
-import { bootFailure, parseMemory, parseTimeout } from "../../../src/cli/boot.js";
+import { bootFailure, parseAttempts, parseMemory, parseTimeout } from "../../../src/cli/boot.js";
 import { UsageError } from "../../../src/errors.js";
 
 const base: QemuOptions = {
@@ -155,7 +155,7 @@ describe("ksimage boot: option values and the failure message", () => {
   });
 
   const accel = { accel: "tcg" as const, reason: "no KVM module (kvm_intel or kvm_amd) is loaded" };
-  const failed = { ok: false, seconds: 8, accel, format: "raw", firmware: "bios" as const, expect: "login:", failure: "", tail: [], handover: null, firmwareTail: [], sshHostKeys: null };
+  const failed = { ok: false, seconds: 8, accel, format: "raw", firmware: "bios" as const, expect: "login:", failure: "", timedOut: false, attempts: 1, tail: [], handover: null, firmwareTail: [], sshHostKeys: null };
   const timedOut = '"login:" did not appear on the serial console within 60 s';
 
   it("a failure sign: one sentence naming firmware, accelerator and reason, with a hint", () => {
@@ -170,10 +170,21 @@ describe("ksimage boot: option values and the failure message", () => {
     expect(e.hint).toBe("no boot loader or kernel wrote to ttyS0: is a boot loader installed (ksimage plan shows what is installed and why), and does bootloader --append have console=ttyS0?");
   });
 
-  it("a timeout with console output under TCG suggests a longer --timeout", () => {
-    const slow = bootFailure("a.qcow2", { ...failed, firmware: "uefi", failure: timedOut, tail: ["x"] });
+  it("a timeout with console output under TCG suggests a longer --timeout or another attempt", () => {
+    const slow = bootFailure("a.qcow2", { ...failed, firmware: "uefi", failure: timedOut, timedOut: true, tail: ["x"] });
     expect(slow.message).toBe(`a.qcow2 did not boot with UEFI under TCG: ${timedOut}`);
-    expect(slow.hint).toMatch(/^TCG is slow on a busy host: a longer --timeout may help/);
+    expect(slow.hint).toMatch(/^TCG is slow on a busy host: a longer --timeout or --attempts 2 may help/);
+    const twice = bootFailure("a.qcow2", { ...failed, failure: timedOut, timedOut: true, attempts: 2, tail: ["x"] });
+    expect(twice.message).toBe(`a.qcow2 did not boot with BIOS under TCG (2 attempts): ${timedOut}`);
+    expect(twice.hint).toMatch(/^TCG is slow on a busy host: a longer --timeout may help/);
+  });
+
+  it("--attempts", () => {
+    expect(parseAttempts(undefined)).toBe(1);
+    expect(parseAttempts("2")).toBe(2);
+    expect(() => parseAttempts("0")).toThrow('--attempts expects a whole number from 1 to 5, got "0"');
+    expect(() => parseAttempts("6")).toThrow(UsageError);
+    expect(() => parseAttempts("1.5")).toThrow(UsageError);
   });
 });
 
