@@ -2,6 +2,7 @@
 // (mmdebstrap of the same packages into a tarball + qemu-img convert) in the same run, and judge the issue's targets.
 // The live ISO of examples/debian-live.ks is timed the same way (bench/live.ts); --no-live leaves it out.
 // --sizes runs only the growth benchmark instead (bench/sizes.ts): three appliances of rising size, cold, warm and floor.
+// --reproducible runs only what SOURCE_DATE_EPOCH costs (bench/repro.ts): warm plain and reproducible builds in pairs.
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -11,6 +12,7 @@ import type { BuildPlan } from "../src/plan.js";
 import { run } from "../src/run/index.js";
 import { benchLive, type LiveBench } from "./live.js";
 import { benchMkosi } from "./mkosi.js";
+import { benchReproducible } from "./repro.js";
 import { benchSizes, sizesTable } from "./sizes.js";
 import { biggestPhasesLine, floorInstallArgs, loadAverage, measure, mib, type Measured } from "./measure.js";
 import type { PhaseTime } from "../src/run/index.js";
@@ -136,7 +138,9 @@ async function sizesMain(): Promise<number> {
 
 let code = 1;
 try {
-  code = args.has("--sizes") ? await sizesMain() : await main();
+  if (args.has("--sizes")) code = await sizesMain();
+  else if (args.has("--reproducible")) code = await benchReproducible(cli, example, work, (line) => console.log(line));
+  else code = await main();
 } finally {
   if (!args.has("--keep")) await run(["rm", "-rf", "--one-file-system", "--", work]);
   else console.log(`work directory kept: ${work}`);
