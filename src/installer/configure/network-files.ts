@@ -1,5 +1,6 @@
 // Turn `network` lines into interface settings and render them: NetworkManager keyfile, systemd-networkd, ifupdown.
 import { createHash } from "node:crypto";
+import path from "node:path";
 import { PlanError } from "../../errors.js";
 import type { Network } from "../../kickstart/model.js";
 
@@ -79,8 +80,16 @@ function ipv6Of(n: Network): NetIface["ipv6"] {
   return { method: "static", address, prefix: prefix === undefined ? 64 : Number(prefix), gateway: n.ipv6gateway };
 }
 
+// Where a network line came from, as the files written into the image name it: its line in the kickstart ENTRY, or its
+// line in a %include'd file by that file's base name. Never a host path: the same kickstart built from another
+// directory, or copied to a temporary file, must give the same image (a reproducible build compares the bytes).
+export function lineInImage(file: string, lineno: number, entry: string | null): string {
+  return entry === null || file === entry ? `line ${lineno}` : `line ${lineno} of ${path.basename(file)}`;
+}
+
 // The interfaces the network lines configure (hostname-only lines skipped), with warnings for what is not applied.
-export function networkIfaces(lines: readonly Network[]): { ifaces: NetIface[]; warnings: string[] } {
+// ENTRY: the kickstart's entry file (its lines are named by number alone in the image).
+export function networkIfaces(lines: readonly Network[], entry: string | null = null): { ifaces: NetIface[]; warnings: string[] } {
   const ifaces: NetIface[] = [];
   const warnings: string[] = [];
   for (const n of lines) {
@@ -96,7 +105,7 @@ export function networkIfaces(lines: readonly Network[]): { ifaces: NetIface[]; 
     for (let i = 2; ifaces.some((f) => f.id === id); i += 1) id = `${id.replace(/-\d+$/, "")}-${i}`;
     ifaces.push({
       id,
-      source: `${n.file}:${n.lineno}`,
+      source: lineInImage(n.file, n.lineno, entry),
       match,
       ipv4: ipv4Of(n, where),
       ipv6: ipv6Of(n),

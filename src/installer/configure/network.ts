@@ -68,7 +68,7 @@ export interface NetworkResult {
 
 // Write each device's configuration in the guest's stack; networkd also needs its service enabled.
 export async function configureNetwork(ctx: ConfigureContext): Promise<NetworkResult> {
-  const { ifaces, warnings } = networkIfaces(ctx.ks.network);
+  const { ifaces, warnings } = networkIfaces(ctx.ks.network, ctx.ks.file);
   if (ifaces.length === 0) return { warnings, enable: [] };
   const stack = await detectNetStack(ctx.root);
   const names = ifaces.map((f) => f.id).join(", ");

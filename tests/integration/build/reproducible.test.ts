@@ -1,6 +1,6 @@
 // SOURCE_DATE_EPOCH: two liveimg builds of one kickstart give the same raw and qcow2 bytes (msdos and GPT; ext4, xfs and
 // FAT); no image keeps SSH host keys.
-import { rename } from "node:fs/promises";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
@@ -9,6 +9,8 @@ import { buildAppliance } from "../../../src/build.js";
 import { run } from "../../../src/run/index.js";
 import { diffImages } from "../../../src/diff/index.js";
 import { readExtTree } from "../../../src/diff/ext.js";
+import { parseKickstart } from "../../../src/kickstart/parser.js";
+import { buildPlan } from "../../../src/plan.js";
 import { planKickstart, useSandbox, type Sandbox } from "../../helpers/build-sandbox.js";
 import { TEST_ROOT, writeTestRootTarball } from "../../helpers/root-tarball.js";
 
@@ -168,6 +170,38 @@ describe("reproducible builds (SOURCE_DATE_EPOCH)", () => {
       } finally {
         await run(["umount", mnt]);
       }
+    } finally {
+      if (saved === undefined) delete process.env.SOURCE_DATE_EPOCH;
+      else process.env.SOURCE_DATE_EPOCH = saved;
+    }
+  });
+
+  it("the same kickstart from another directory, under another file name, gives the same disk (its network line is named by number in the image)", async () => {
+    const sb = sandbox();
+    const tarball = path.join(sb.dir, "root.tar");
+    // systemd-networkd in the tree: the network line is written as a .network file.
+    writeTestRootTarball(tarball, [...TEST_ROOT, { path: "usr/lib", type: "dir", mode: 0o755 }, { path: "usr/lib/systemd", type: "dir", mode: 0o755 }, { path: "usr/lib/systemd/systemd-networkd", type: "file", mode: 0o755, content: "#!/bin/sh\n" }]);
+    const ks = `liveimg --url=file://${tarball}\nnetwork --bootproto=dhcp --device=link\npart / --fstype=ext4 --size=128\nbootloader --location=none\n`;
+    const output = { formats: ["raw" as const], compress: "none" as const };
+    const here = await planKickstart(sb, "repro-where", ks, { seed: EPOCH, output });
+    const copy = path.join(sb.dir, "elsewhere", "deeper", "a-copy-of-it.ks");
+    await mkdir(path.dirname(copy), { recursive: true });
+    await writeFile(copy, ks);
+    const parsed = parseKickstart(copy);
+    const there = buildPlan(parsed.ks!, { outdir: sb.outdir, name: "repro-where", seed: EPOCH, output });
+    const saved = process.env.SOURCE_DATE_EPOCH;
+    process.env.SOURCE_DATE_EPOCH = EPOCH;
+    try {
+      await buildAppliance(here, { tmpdir: sb.dir, handleSignals: false });
+      const first = path.join(sb.dir, "repro-where-first");
+      await rename(here.applianceDir, first);
+      await buildAppliance(there, { tmpdir: sb.dir, handleSignals: false });
+      const raw = (dir: string) => path.join(dir, "repro-where-sda.raw");
+      const offset = here.layout.disks[0]!.partitions[0]!.startSector * 512;
+      const network = await run(["debugfs", "-R", "cat /etc/systemd/network/10-ksimage-ksimage-link.network", `${raw(first)}?offset=${offset}`]);
+      expect(network.stdout.split("\n")[0]).toBe("# Written by ksimage from the kickstart's network line (line 2).");
+      expect(network.stdout).not.toContain(sb.dir);
+      expect(await sha256(raw(there.applianceDir))).toBe(await sha256(raw(first)));
     } finally {
       if (saved === undefined) delete process.env.SOURCE_DATE_EPOCH;
       else process.env.SOURCE_DATE_EPOCH = saved;

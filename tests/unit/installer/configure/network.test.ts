@@ -7,6 +7,7 @@ import {
   isHostnameOnly,
   keyfileText,
   lastHostname,
+  lineInImage,
   netmaskPrefix,
   networkdText,
   networkIfaces,
@@ -17,6 +18,19 @@ const STATIC = "network --bootproto=static --device=ens3 --ip=10.0.0.5 --netmask
 const LINK = "network --device=link --bootproto=dhcp --noipv6 --mtu=1400";
 
 const ifaces = (text: string) => networkIfaces(parseOk(text).network);
+
+describe("lineInImage: where a line came from, as the image names it", () => {
+  it("a line of the entry kickstart by number only, an included file's by its base name, never a host path", () => {
+    expect(lineInImage("/home/ann/ks/app.ks", 11, "/home/ann/ks/app.ks")).toBe("line 11");
+    expect(lineInImage("/home/ann/ks/net/eth.ks", 3, "/home/ann/ks/app.ks")).toBe("line 3 of eth.ks");
+    expect(lineInImage("ks.cfg", 1, null)).toBe("line 1");
+  });
+  it("networkIfaces names the entry's lines by number", () => {
+    const ks = parseOk(LINK);
+    expect(networkIfaces(ks.network, ks.file).ifaces[0]!.source).toBe("line 1");
+    expect(networkIfaces(ks.network, "/elsewhere/main.ks").ifaces[0]!.source).toBe(`line 1 of ${ks.file.split("/").pop()}`);
+  });
+});
 
 describe("netmaskPrefix", () => {
   it.each([
@@ -39,7 +53,7 @@ describe("networkIfaces", () => {
       ifaces: [
         {
           id: "ens3",
-          source: "ks.cfg:1",
+          source: "line 1",
           match: { kind: "name", name: "ens3" },
           ipv4: { method: "static", address: "10.0.0.5", prefix: 24, gateway: "10.0.0.1" },
           ipv6: { method: "default" },
@@ -93,7 +107,7 @@ describe("keyfileText", () => {
     const [f] = ifaces(STATIC).ifaces;
     expect(keyfileText(f!)).toBe(
       [
-        "# Written by ksimage from the kickstart's network line (ks.cfg:1).",
+        "# Written by ksimage from the kickstart's network line (line 1).",
         "[connection]",
         "id=ens3",
         `uuid=${connectionUuid("ens3")}`,
@@ -130,7 +144,7 @@ describe("networkdText", () => {
     const [f] = ifaces(STATIC).ifaces;
     expect(networkdText(f!)).toBe(
       [
-        "# Written by ksimage from the kickstart's network line (ks.cfg:1).",
+        "# Written by ksimage from the kickstart's network line (line 1).",
         "[Match]",
         "Name=ens3",
         "",
@@ -148,7 +162,7 @@ describe("networkdText", () => {
     const [f] = ifaces(`${LINK} --onboot=off --nodefroute`).ifaces;
     expect(networkdText(f!)).toBe(
       [
-        "# Written by ksimage from the kickstart's network line (ks.cfg:1).",
+        "# Written by ksimage from the kickstart's network line (line 1).",
         "[Match]",
         "Name=en* eth*",
         "",
@@ -185,7 +199,7 @@ describe("interfacesText", () => {
         "auto lo",
         "iface lo inet loopback",
         "",
-        "# ks.cfg:1",
+        "# line 1",
         "allow-hotplug ens3",
         "iface ens3 inet static",
         "    address 10.0.0.5/24",
@@ -195,7 +209,7 @@ describe("interfacesText", () => {
         "    address 2001:db8::5/64",
         "    gateway 2001:db8::1",
         "",
-        "# ks.cfg:2",
+        "# line 2",
         "allow-hotplug /en*=ksimage-link /eth*=ksimage-link",
         "iface ksimage-link inet dhcp",
         "    mtu 1400",
