@@ -100,18 +100,22 @@ const RETRY_TAIL_LINES = 8;
 // With opts.attempts > 1, a boot that timed out is stopped and made again: an emulated (TCG) guest on a busy host
 // now and then stalls in its kernel for good (two of the dozen boots of one CI run here, 2026-12-05), which says
 // nothing about the image.
-// A visible failure (no boot code, a kernel panic, a reset) is never tried again.
+// A visible failure (no boot code, a kernel panic, a reset) is never tried again, nor is a boot whose serial console
+// stayed empty: no boot loader or kernel wrote to it (no console=ttyS0, no boot loader), which another boot repeats.
 export async function bootImage(opts: BootOptions): Promise<BootResult> {
   const attempts = opts.attempts ?? 1;
   if (!Number.isInteger(attempts) || attempts < 1) throw new KsimageError(`attempts must be a whole number of at least 1, got ${attempts}`);
   for (let attempt = 1; ; attempt += 1) {
     const result = await bootOnce(opts);
-    if (result.ok || !result.timedOut || attempt >= attempts) return { ...result, attempts: attempt };
+    if (!worthAnotherAttempt(result) || attempt >= attempts) return { ...result, attempts: attempt };
     const tail = result.tail.slice(-RETRY_TAIL_LINES).map((l) => `  | ${l}`);
-    opts.log?.(`attempt ${attempt} of ${attempts}: ${result.failure}; the console ended with:\n${tail.length > 0 ? tail.join("\n") : "  (nothing)"}\nbooting again`);
+    opts.log?.(`attempt ${attempt} of ${attempts}: ${result.failure}; the console ended with:\n${tail.join("\n")}\nbooting again`);
     getLogger().warn({ attempt, attempts, failure: result.failure, tail: result.tail }, `boot attempt ${attempt} of ${attempts} timed out: booting again`);
   }
 }
+
+/** Whether a boot may have stalled rather than failed: it ran out of time after the guest wrote to its serial console. */
+export const worthAnotherAttempt = (r: Pick<BootResult, "ok" | "timedOut" | "tail">): boolean => !r.ok && r.timedOut && r.tail.length > 0;
 
 async function bootOnce(opts: BootOptions): Promise<BootResult> {
   if (!existsSync(opts.image)) throw new KsimageError(`${opts.image} does not exist`);

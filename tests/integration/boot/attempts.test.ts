@@ -1,5 +1,6 @@
-// ksimage boot --attempts with real QEMU and SeaBIOS: a guest that stalls for good is booted again, a visible failure is
-// not. The disks are one sector of boot code each, so every boot is a few seconds of firmware.
+// ksimage boot --attempts with real QEMU and SeaBIOS: a guest that stalls for good after writing to its console is booted
+// again; a silent one or a visible failure is not. The disks are one sector of boot code each, so every boot is a few
+// seconds of firmware.
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -24,22 +25,32 @@ describe("ksimage boot: attempts", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("a guest that stalls (boot code that loops for ever) times out and is booted again, up to the attempts given", async () => {
+  it("a guest that stalls after writing to its console times out and is booted again, up to the attempts given", async () => {
     const image = path.join(dir, "stall.raw");
-    // jmp $: the BIOS hands over, then nothing is ever written to the serial console and the guest never resets.
-    await writeFile(image, disk([0xeb, 0xfe]));
+    // mov dx, 0x3f8; mov al, 'K'; out dx, al; jmp $: one character on COM1, then the guest never moves or resets.
+    await writeFile(image, disk([0xba, 0xf8, 0x03, 0xb0, 0x4b, 0xee, 0xeb, 0xfe]));
     const lines: string[] = [];
     const started = Date.now();
     const result = await bootImage({ image, timeoutSeconds: 4, attempts: 2, log: (l) => lines.push(l) });
     expect(result.ok).toBe(false);
     expect(result.timedOut).toBe(true);
     expect(result.attempts).toBe(2);
+    expect(result.tail).toEqual(["K"]);
     expect(result.failure).toBe('"login:" did not appear on the serial console within 4 s');
-    expect(result.handover).toMatch(/^Booting from /);
-    expect(lines.filter((l) => l.startsWith("attempt 1 of 2: "))).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith("attempt 1 of 2: ") && l.includes("\n  | K\nbooting again"))).toHaveLength(1);
     expect(lines.some((l) => l.startsWith("attempt 2 of 2"))).toBe(false);
     // Two full timeouts: the second boot was real.
     expect(Date.now() - started).toBeGreaterThanOrEqual(8000);
+  });
+
+  it("a guest that never writes to its console (no boot loader there) is not booted again: another boot would not either", async () => {
+    const image = path.join(dir, "silent.raw");
+    await writeFile(image, disk([0xeb, 0xfe]));
+    const lines: string[] = [];
+    const result = await bootImage({ image, timeoutSeconds: 4, attempts: 2, log: (l) => lines.push(l) });
+    expect(result).toMatchObject({ ok: false, timedOut: true, attempts: 1, tail: [] });
+    expect(result.handover).toMatch(/^Booting from /);
+    expect(lines.some((l) => l.startsWith("attempt "))).toBe(false);
   });
 
   it("a visible failure (the BIOS finds no boot code) is not booted again", async () => {

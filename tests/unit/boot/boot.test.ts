@@ -1,6 +1,7 @@
 // ksimage boot, pure parts: QEMU argv, accelerator choice, OVMF and format detection, console verdicts, CLI values.
 import { describe, expect, it } from "vitest";
 import { chooseAccelerator } from "../../../src/boot/accel.js";
+import { worthAnotherAttempt } from "../../../src/boot/boot-image.js";
 import { bootSectorArgs, hasBootCode } from "../../../src/boot/boot-sector.js";
 import { judgeConsole, lastHandover, lastLines, stripAnsi } from "../../../src/boot/console-watch.js";
 import { parseImageFormat, qemuImgInfoArgs } from "../../../src/boot/image-format.js";
@@ -177,6 +178,14 @@ describe("ksimage boot: option values and the failure message", () => {
     const twice = bootFailure("a.qcow2", { ...failed, failure: timedOut, timedOut: true, attempts: 2, tail: ["x"] });
     expect(twice.message).toBe(`a.qcow2 did not boot with BIOS under TCG (2 attempts): ${timedOut}`);
     expect(twice.hint).toMatch(/^TCG is slow on a busy host: a longer --timeout may help/);
+  });
+
+  it("another attempt only for a boot that ran out of time after the guest wrote to its console", () => {
+    const base = { ok: false, timedOut: true, tail: ["[    3.1] Run /init as init process"] };
+    expect(worthAnotherAttempt(base)).toBe(true);
+    expect(worthAnotherAttempt({ ...base, tail: [] })).toBe(false);
+    expect(worthAnotherAttempt({ ...base, timedOut: false })).toBe(false);
+    expect(worthAnotherAttempt({ ...base, ok: true })).toBe(false);
   });
 
   it("--attempts", () => {
