@@ -36,22 +36,29 @@ function writeRoot(file: string): void {
   ]);
 }
 
+// Run FN with SOURCE_DATE_EPOCH set to EPOCH (left as it is when undefined), restoring it afterwards.
+async function withEpoch<T>(epoch: string | undefined, fn: () => Promise<T>): Promise<T> {
+  const saved = process.env.SOURCE_DATE_EPOCH;
+  if (epoch) process.env.SOURCE_DATE_EPOCH = epoch;
+  try {
+    return await fn();
+  } finally {
+    if (saved === undefined) delete process.env.SOURCE_DATE_EPOCH;
+    else process.env.SOURCE_DATE_EPOCH = saved;
+  }
+}
+
 // Build KS twice into the same output directory (the descriptors name it), keeping the first build's files aside.
 async function buildTwice(sb: Sandbox, name: string, ks: string, epoch: string | undefined, compress: "none" | "default" = "none"): Promise<{ first: string; second: string; plan: Awaited<ReturnType<typeof planKickstart>>; phases: string[] }> {
   const formats: ("raw" | "qcow2")[] = compress === "none" ? ["raw", "qcow2"] : ["qcow2"];
   const plan = await planKickstart(sb, name, ks, { ...(epoch ? { seed: epoch } : {}), output: { formats, compress } });
-  const saved = process.env.SOURCE_DATE_EPOCH;
-  if (epoch) process.env.SOURCE_DATE_EPOCH = epoch;
-  try {
+  return withEpoch(epoch, async () => {
     await buildAppliance(plan, { tmpdir: sb.dir, handleSignals: false });
     const first = path.join(sb.dir, `${name}-first`);
     await rename(plan.applianceDir, first);
     const { phases } = await buildAppliance(plan, { tmpdir: sb.dir, handleSignals: false });
     return { first, second: plan.applianceDir, plan, phases: phases.map((p) => p.phase) };
-  } finally {
-    if (saved === undefined) delete process.env.SOURCE_DATE_EPOCH;
-    else process.env.SOURCE_DATE_EPOCH = saved;
-  }
+  });
 }
 
 describe("reproducible builds (SOURCE_DATE_EPOCH)", () => {
@@ -154,9 +161,7 @@ describe("reproducible builds (SOURCE_DATE_EPOCH)", () => {
     writeTestRootTarball(tarball, [...TEST_ROOT, { path: "run-fifo", type: "fifo", mode: 0o600 }]);
     const ks = `liveimg --url=file://${tarball}\npart /boot --fstype=ext4 --size=64\npart / --fstype=xfs --size=300\nbootloader --location=none\n`;
     const plan = await planKickstart(sb, "repro-fifo", ks, { seed: EPOCH, output: { formats: ["raw"], compress: "none" } });
-    const saved = process.env.SOURCE_DATE_EPOCH;
-    process.env.SOURCE_DATE_EPOCH = EPOCH;
-    try {
+    await withEpoch(EPOCH, async () => {
       const result = await buildAppliance(plan, { tmpdir: sb.dir, handleSignals: false });
       expect(result.warnings.join("\n")).toMatch(/the xfs file system of \/ is not made again from its tree, so it is not byte-reproducible: it holds 1 device nodes, FIFOs or sockets \(\/run-fifo\)/);
       expect(result.phases.map((p) => p.phase)).not.toContain("rebuild xfs");
@@ -170,10 +175,7 @@ describe("reproducible builds (SOURCE_DATE_EPOCH)", () => {
       } finally {
         await run(["umount", mnt]);
       }
-    } finally {
-      if (saved === undefined) delete process.env.SOURCE_DATE_EPOCH;
-      else process.env.SOURCE_DATE_EPOCH = saved;
-    }
+    });
   });
 
   it("the same kickstart from another directory, under another file name, gives the same disk (its network line is named by number in the image)", async () => {
@@ -189,9 +191,7 @@ describe("reproducible builds (SOURCE_DATE_EPOCH)", () => {
     await writeFile(copy, ks);
     const parsed = parseKickstart(copy);
     const there = buildPlan(parsed.ks!, { outdir: sb.outdir, name: "repro-where", seed: EPOCH, output });
-    const saved = process.env.SOURCE_DATE_EPOCH;
-    process.env.SOURCE_DATE_EPOCH = EPOCH;
-    try {
+    await withEpoch(EPOCH, async () => {
       await buildAppliance(here, { tmpdir: sb.dir, handleSignals: false });
       const first = path.join(sb.dir, "repro-where-first");
       await rename(here.applianceDir, first);
@@ -202,10 +202,7 @@ describe("reproducible builds (SOURCE_DATE_EPOCH)", () => {
       expect(network.stdout.split("\n")[0]).toBe("# Written by ksimage from the kickstart's network line (line 2).");
       expect(network.stdout).not.toContain(sb.dir);
       expect(await sha256(raw(there.applianceDir))).toBe(await sha256(raw(first)));
-    } finally {
-      if (saved === undefined) delete process.env.SOURCE_DATE_EPOCH;
-      else process.env.SOURCE_DATE_EPOCH = saved;
-    }
+    });
   });
 
   it("without SOURCE_DATE_EPOCH the builds differ, and still carry no SSH host keys and an empty machine-id", async () => {
