@@ -26,9 +26,25 @@ const median = (xs: readonly number[]): number => {
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
 
-/** The steps a reproducible build adds or changes, and the phases inside them. */
-const REPRO_STEPS = ["make the tree reproducible", "make the ext and xfs file systems again from their trees", "write the rebuilt file systems", "trim free space", "convert and describe"];
-const REPRO_PHASES = ["rebuild ext", "qcow2 order"];
+/** Steps and phases whose medians differ by less than this are not listed. */
+const SHOWN_SECONDS = 0.05;
+
+// Every name NAMES gives for a build, with the median seconds of the plain and the reproducible builds, where they differ.
+function differences(pairs: readonly { plain: Run; epoch: Run }[], names: (r: Run) => Map<string, number>): string[] {
+  const all = new Set(pairs.flatMap((p) => [...names(p.plain).keys(), ...names(p.epoch).keys()]));
+  return [...all].flatMap((n) => {
+    const plain = median(pairs.map((p) => names(p.plain).get(n) ?? 0));
+    const epoch = median(pairs.map((p) => names(p.epoch).get(n) ?? 0));
+    return Math.abs(epoch - plain) < SHOWN_SECONDS ? [] : [`  ${n}: ${plain.toFixed(2)} -> ${epoch.toFixed(2)}`];
+  });
+}
+
+const stepSeconds = (r: Run): Map<string, number> => new Map(r.summary.steps.map((s) => [s.step, s.seconds]));
+const phaseSeconds = (r: Run): Map<string, number> => {
+  const out = new Map<string, number>();
+  for (const p of r.summary.phases) out.set(p.phase, (out.get(p.phase) ?? 0) + p.seconds);
+  return out;
+};
 
 // The reproducibility benchmark: prints its table and returns the exit code (0 when the reproducible builds agreed).
 export async function benchReproducible(cli: string[], example: string, work: string, log: (line: string) => void): Promise<number> {
@@ -54,15 +70,14 @@ export async function benchReproducible(cli: string[], example: string, work: st
   }
   const costs = pairs.map((p) => p.epoch.wallSeconds - p.plain.wallSeconds);
   const cost = median(costs);
-  const step = (r: Run, title: string): number => r.summary.steps.find((s) => s.step === title)?.seconds ?? 0;
-  const phase = (r: Run, name: string): number => r.summary.phases.filter((p) => p.phase === name).reduce((sum, p) => sum + p.seconds, 0);
   const lines = [
     "",
     `median of ${ROUNDS} pairs (warm, --no-image-cache, -f qcow2): plain ${median(pairs.map((p) => p.plain.wallSeconds)).toFixed(2)} s, reproducible ${median(pairs.map((p) => p.epoch.wallSeconds)).toFixed(2)} s`,
     `reproducibility costs ${cost.toFixed(2)} s (pairs: ${costs.map((c) => c.toFixed(2)).join(", ")})`,
-    "median step seconds, plain -> reproducible:",
-    ...REPRO_STEPS.map((t) => `  ${t}: ${median(pairs.map((p) => step(p.plain, t))).toFixed(2)} -> ${median(pairs.map((p) => step(p.epoch, t))).toFixed(2)}`),
-    `median phases of the reproducible builds: ${REPRO_PHASES.map((n) => `${n} ${median(pairs.map((p) => phase(p.epoch, n))).toFixed(2)} s`).join(", ")}`,
+    `steps whose median seconds differ, plain -> reproducible:`,
+    ...differences(pairs, stepSeconds),
+    `phases whose median seconds differ, plain -> reproducible:`,
+    ...differences(pairs, phaseSeconds),
   ];
   const shas = new Set(pairs.map((p) => p.epoch.summary.outputs.find((o) => o.format === "qcow2")?.sha256 ?? "none"));
   const plainShas = new Set(pairs.map((p) => p.plain.summary.outputs.find((o) => o.format === "qcow2")?.sha256 ?? "none"));
